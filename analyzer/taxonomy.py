@@ -1,0 +1,548 @@
+"""Load, validate and query the skills taxonomy and its companion catalogues.
+
+The YAML files in the top-level ``taxonomy/`` folder are the source of truth;
+the wheel carries a copy as ``analyzer/_taxonomy``. :func:`default_taxonomy_dir`
+is the only function that knows where they live. Loading is "read + safe YAML
++ pydantic schema + cross-checks" and raises :class:`TaxonomyError` with one
+``file: [location] message`` line per problem; nothing is silently repaired.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from analyzer.errors import TaxonomyError
+from analyzer.taxonomy_models import (
+    AliasRule,
+    CareerStage,
+    Certification,
+    Project,
+    RoleFamily,
+    Skill,
+    SkillGroup,
+)
+
+logger = logging.getLogger(__name__)
+
+TAXONOMY_ENV = "SKILLGAP_TAXONOMY"
+FILES = ("skills.yaml", "roles.yaml", "certifications.yaml", "projects.yaml", "paths.yaml")
+_SEPARATORS = re.compile(r"[\s\-/_]+")
+
+__all__ = [
+    "Taxonomy",
+    "alias_key",
+    "contract_skill_ids",
+    "default_taxonomy_dir",
+    "get_taxonomy",
+    "load_taxonomy",
+]
+
+
+def alias_key(text: str) -> str:
+    """Normalise a spelling for comparison: lower case, hyphens/slashes/underscores as spaces."""
+    return _SEPARATORS.sub(" ", text.strip().lower()).strip()
+
+
+def default_taxonomy_dir() -> Path:
+    """Where the bundled taxonomy lives: the wheel's copy, else the checkout's ``taxonomy/``."""
+    bundled = resources.files("analyzer").joinpath("_taxonomy")
+    if bundled.is_dir():
+        return Path(str(bundled))
+    checkout = Path(__file__).resolve().parent.parent / "taxonomy"
+    if checkout.is_dir():
+        return checkout
+    raise TaxonomyError(f"{checkout}: the bundled taxonomy folder is missing")
+
+
+def _contract_file(name: str) -> str:
+    return resources.files("analyzer").joinpath("contract", name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def contract_skill_ids() -> tuple[str, ...]:
+    """The skill ids of the public contract (``analyzer/contract/skills.yaml``), in file order."""
+    data = yaml.safe_load(_contract_file("skills.yaml"))
+    return tuple(entry["id"] for entry in data["skills"])
+
+
+@functools.cache
+def _contract_skills() -> dict[str, dict[str, Any]]:
+    data = yaml.safe_load(_contract_file("skills.yaml"))
+    return {entry["id"]: entry for entry in data["skills"]}
+
+
+@functools.cache
+def contract_role_ids() -> tuple[str, ...]:
+    """The role family ids of the public contract, in file order."""
+    data = yaml.safe_load(_contract_file("roles.yaml"))
+    return tuple(entry["id"] for entry in data["families"])
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TaxonomyError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TaxonomyError(f"{path}: cannot be read ({exc})") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "?"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise TaxonomyError(f"{path}: [{where}] invalid YAML: {problem}") from None
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML loader that refuses duplicate mapping keys instead of keeping the last."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _entry_label(items: list[Any], index: Any) -> str:
+    if isinstance(index, int) and 0 <= index < len(items) and isinstance(items[index], dict):
+        ident = items[index].get("id")
+        if ident is not None:
+            return f"{index} id={ident}"
+    return str(index)
+
+
+def _parse_list(
+    path: Path, data: Any, key: str, model: type[BaseModel], problems: list[str]
+) -> list[Any]:
+    """Validate ``data[key]`` as a list of ``model`` records, collecting readable problems."""
+    if not isinstance(data, dict):
+        problems.append(f"{path}: [top] expected a mapping with a '{key}' list")
+        return []
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        problems.append(f"{path}: [{key}] expected a list")
+        return []
+    records = []
+    for index, item in enumerate(items):
+        try:
+            records.append(model.model_validate(item))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                where = f"{key}[{_entry_label(items, index)}]" + (f".{loc}" if loc else "")
+                problems.append(f"{path}: [{where}] {err['msg']}")
+    return records
+
+
+def _check_top_keys(path: Path, data: Any, allowed: set[str], problems: list[str]) -> None:
+    if isinstance(data, dict):
+        for key in sorted(set(data) - allowed, key=str):
+            problems.append(f"{path}: [top.{key}] unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A validated, read-only taxonomy with its lookup indices.
+
+    Build one with :func:`load_taxonomy`; do not construct it by hand.
+    """
+
+    version: str
+    skills: Mapping[str, Skill]
+    groups: Mapping[str, SkillGroup]
+    roles: Mapping[str, RoleFamily]
+    certifications: Mapping[str, Certification]
+    projects: Mapping[str, Project]
+    stages: Mapping[str, CareerStage]
+    sources: tuple[str, ...] = ()
+    _aliases: Mapping[str, str] = field(default_factory=dict, repr=False)
+    _children: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def get(self, skill_id: str, default: Skill | None = None) -> Skill | None:
+        """The skill with ``skill_id``, or ``default``."""
+        return self.skills.get(skill_id, default)
+
+    def lookup(self, text: str) -> Skill:
+        """The skill a spelling names (id, name or alias, any case); raises ``LookupError``."""
+        skill_id = self._aliases.get(alias_key(text))
+        if skill_id is None:
+            raise LookupError(f"no skill is spelled {text!r}")
+        return self.skills[skill_id]
+
+    def ancestors(self, skill_id: str) -> tuple[str, ...]:
+        """Every skill a mention of ``skill_id`` implies: parents, their parents, and ``implies``."""
+        out: list[str] = []
+        stack = [skill_id]
+        while stack:
+            skill = self.skills[stack.pop()]
+            for nxt in (skill.parent, *skill.implies):
+                if nxt and nxt not in out and nxt != skill_id:
+                    out.append(nxt)
+                    stack.append(nxt)
+        return tuple(out)
+
+    def children(self, skill_id: str) -> tuple[str, ...]:
+        """The skills whose parent is ``skill_id``."""
+        return self._children.get(skill_id, ())
+
+    def contract_id(self, skill_id: str) -> str | None:
+        """The nearest contract id at or above ``skill_id`` (itself, else its closest ancestor)."""
+        contract = set(contract_skill_ids())
+        if skill_id in contract:
+            return skill_id
+        current = self.skills[skill_id].parent
+        while current is not None:
+            if current in contract:
+                return current
+            current = self.skills[current].parent
+        return None
+
+    def certification_by_code(self, text: str) -> Certification | None:
+        """Find a certification by id, exam code, name or alias (case-insensitive)."""
+        key = alias_key(text)
+        for cert in self.certifications.values():
+            names = [cert.id, cert.name, *(cert.aliases)]
+            if cert.code:
+                names.append(cert.code)
+            if any(alias_key(n) == key for n in names):
+                return cert
+        return None
+
+
+def _build(parts: dict[str, list[Any]], version: str, sources: tuple[str, ...]) -> Taxonomy:
+    skills = {s.id: s for s in parts["skills"]}
+    aliases: dict[str, str] = {}
+    for skill in skills.values():
+        for spelling in _spellings(skill):
+            aliases.setdefault(alias_key(spelling), skill.id)
+    children: dict[str, list[str]] = {}
+    for skill in skills.values():
+        if skill.parent:
+            children.setdefault(skill.parent, []).append(skill.id)
+    return Taxonomy(
+        version=version,
+        skills=MappingProxyType(skills),
+        groups=MappingProxyType({g.id: g for g in parts["groups"]}),
+        roles=MappingProxyType({r.id: r for r in parts["roles"]}),
+        certifications=MappingProxyType({c.id: c for c in parts["certifications"]}),
+        projects=MappingProxyType({p.id: p for p in parts["projects"]}),
+        stages=MappingProxyType({s.id: s for s in parts["stages"]}),
+        sources=sources,
+        _aliases=MappingProxyType(aliases),
+        _children=MappingProxyType({k: tuple(sorted(v)) for k, v in children.items()}),
+    )
+
+
+def _spellings(skill: Skill) -> list[str]:
+    """Id, name, aliases and ambiguous alias texts of a skill."""
+    return [skill.id, skill.name, *skill.aliases, *(r.text for r in skill.ambiguous)]
+
+
+def _cross_check(parts: dict[str, list[Any]], files: dict[str, Path], problems: list[str]) -> None:
+    """Every cross-record rule; appends ``file: [loc] message`` lines."""
+    sk = files["skills"]
+    skill_ids: dict[str, Skill] = {}
+    for skill in parts["skills"]:
+        if skill.id in skill_ids:
+            problems.append(f"{sk}: [skills id={skill.id}] duplicate skill id")
+        skill_ids[skill.id] = skill
+    groups = {}
+    for group in parts["groups"]:
+        if group.id in groups:
+            problems.append(f"{sk}: [groups id={group.id}] duplicate group id")
+        groups[group.id] = group
+
+    owner: dict[str, str] = {}
+    for skill in parts["skills"]:
+        if groups and skill.group not in groups:
+            problems.append(f"{sk}: [skills id={skill.id}.group] unknown group {skill.group!r}")
+        elif groups and groups[skill.group].category != skill.category:
+            problems.append(
+                f"{sk}: [skills id={skill.id}.group] group {skill.group!r} belongs to category "
+                f"{groups[skill.group].category!r}, not {skill.category!r}"
+            )
+        for ref_name, refs in (("parent", [skill.parent]), ("implies", list(skill.implies))):
+            for ref in refs:
+                if ref is not None and ref not in skill_ids:
+                    problems.append(
+                        f"{sk}: [skills id={skill.id}.{ref_name}] unknown skill id {ref!r}"
+                    )
+        seen_here: set[str] = set()
+        for spelling in _spellings(skill):
+            key = alias_key(spelling)
+            if not key:
+                problems.append(f"{sk}: [skills id={skill.id}.aliases] empty alias")
+                continue
+            if key in seen_here:
+                continue
+            seen_here.add(key)
+            other = owner.get(key)
+            if other is not None and other != skill.id:
+                problems.append(
+                    f"{sk}: [skills id={skill.id}.aliases] alias {spelling!r} is already "
+                    f"claimed by skill {other!r}"
+                )
+            else:
+                owner[key] = skill.id
+        plain = {alias_key(a) for a in skill.aliases} | {alias_key(skill.name)}
+        for rule in skill.ambiguous:
+            if alias_key(rule.text) in {alias_key(a) for a in skill.aliases}:
+                problems.append(
+                    f"{sk}: [skills id={skill.id}.ambiguous] {rule.text!r} is also a plain alias; "
+                    "an ambiguous alias must only appear under 'ambiguous'"
+                )
+        del plain
+
+    for skill in parts["skills"]:  # parent cycles
+        path = [skill.id]
+        current = skill.parent
+        while current is not None and current in skill_ids:
+            if current in path:
+                cycle = " -> ".join([*path[path.index(current) :], current])
+                problems.append(f"{sk}: [skills id={skill.id}.parent] cycle in parents: {cycle}")
+                break
+            path.append(current)
+            current = skill_ids[current].parent
+
+    contract = _contract_skills()
+    for cid, entry in contract.items():
+        skill = skill_ids.get(cid)
+        if skill is None:
+            if parts["skills"]:
+                problems.append(f"{sk}: [skills] contract skill {cid!r} is missing")
+        elif skill.category != entry["category"]:
+            problems.append(
+                f"{sk}: [skills id={cid}.category] contract says {entry['category']!r}, "
+                f"taxonomy says {skill.category!r}"
+            )
+
+    def need_skill(file_key: str, where: str, ids: Iterable[str]) -> None:
+        for ref in ids:
+            if ref not in skill_ids:
+                problems.append(f"{files[file_key]}: [{where}] unknown skill id {ref!r}")
+
+    role_ids = set()
+    for role in parts["roles"]:
+        if role.id in role_ids:
+            problems.append(f"{files['roles']}: [families id={role.id}] duplicate role id")
+        role_ids.add(role.id)
+        need_skill("roles", f"families id={role.id}.emphasis", role.emphasis)
+    if parts["roles"]:
+        for rid in contract_role_ids():
+            if rid not in role_ids:
+                problems.append(f"{files['roles']}: [families] contract role {rid!r} is missing")
+    for role in parts["roles"]:
+        for nxt in role.next_roles:
+            if nxt not in role_ids:
+                problems.append(
+                    f"{files['roles']}: [families id={role.id}.next_roles] unknown role {nxt!r}"
+                )
+
+    cert_ids: set[str] = set()
+    for cert in parts["certifications"]:
+        if cert.id in cert_ids:
+            problems.append(
+                f"{files['certifications']}: [certifications id={cert.id}] duplicate id"
+            )
+        cert_ids.add(cert.id)
+    for cert in parts["certifications"]:
+        where = f"certifications id={cert.id}"
+        need_skill("certifications", f"{where}.covers", cert.covers)
+        for succ in cert.successors:
+            if succ not in cert_ids:
+                problems.append(
+                    f"{files['certifications']}: [{where}.successors] unknown certification {succ!r}"
+                )
+        for rid in cert.role_families:
+            if role_ids and rid not in role_ids:
+                problems.append(
+                    f"{files['certifications']}: [{where}.role_families] unknown role {rid!r}"
+                )
+
+    project_ids: set[str] = set()
+    for project in parts["projects"]:
+        where = f"projects id={project.id}"
+        if project.id in project_ids:
+            problems.append(f"{files['projects']}: [{where}] duplicate id")
+        project_ids.add(project.id)
+        need_skill("projects", f"{where}.skills", project.skills)
+        for rid in project.role_families:
+            if role_ids and rid not in role_ids:
+                problems.append(f"{files['projects']}: [{where}.role_families] unknown role {rid!r}")
+
+    stage_ids: set[str] = set()
+    for stage in parts["stages"]:
+        if stage.id in stage_ids:
+            problems.append(f"{files['paths']}: [stages id={stage.id}] duplicate id")
+        stage_ids.add(stage.id)
+
+
+def _parse_dir(directory: Path, problems: list[str]) -> tuple[dict[str, list[Any]], dict, str]:
+    files = {
+        "skills": directory / "skills.yaml",
+        "roles": directory / "roles.yaml",
+        "certifications": directory / "certifications.yaml",
+        "projects": directory / "projects.yaml",
+        "paths": directory / "paths.yaml",
+    }
+    parts: dict[str, list[Any]] = {}
+    skills_data = _read_yaml(files["skills"])
+    _check_top_keys(files["skills"], skills_data, {"version", "groups", "skills"}, problems)
+    parts["groups"] = _parse_list(files["skills"], skills_data, "groups", SkillGroup, problems)
+    parts["skills"] = _parse_list(files["skills"], skills_data, "skills", Skill, problems)
+    version = str(skills_data.get("version", "")) if isinstance(skills_data, dict) else ""
+    spec = (
+        ("roles", "families", RoleFamily),
+        ("certifications", "certifications", Certification),
+        ("projects", "projects", Project),
+        ("paths", "stages", CareerStage),
+    )
+    for name, key, model in spec:
+        data = _read_yaml(files[name])
+        _check_top_keys(files[name], data, {"version", key}, problems)
+        target = "roles" if name == "roles" else ("stages" if name == "paths" else name)
+        parts[target] = _parse_list(files[name], data, key, model, problems)
+    return parts, files, version
+
+
+def _apply_overlay(
+    parts: dict[str, list[Any]], path: Path, problems: list[str]
+) -> None:
+    """Merge a user overlay: new ``skills`` and ``extend`` entries adding aliases to existing ones."""
+    data = _read_yaml(path)
+    if data is None:
+        problems.append(f"{path}: [top] the overlay is empty")
+        return
+    _check_top_keys(path, data, {"version", "skills", "extend"}, problems)
+    new_skills = _parse_list(path, data, "skills", Skill, problems)
+    existing = {s.id: s for s in parts["skills"]}
+    for skill in new_skills:
+        if skill.id in existing:
+            problems.append(
+                f"{path}: [skills id={skill.id}] already in the taxonomy; use 'extend' to add aliases"
+            )
+    extend = data.get("extend", {}) if isinstance(data, dict) else {}
+    if not isinstance(extend, dict):
+        problems.append(f"{path}: [extend] expected a mapping of skill id to additions")
+        extend = {}
+    replaced: dict[str, Skill] = {}
+    for skill_id, addition in extend.items():
+        where = f"extend.{skill_id}"
+        if skill_id not in existing:
+            problems.append(f"{path}: [{where}] unknown skill id {skill_id!r}")
+            continue
+        if not isinstance(addition, dict) or set(addition) - {"aliases", "ambiguous"}:
+            problems.append(f"{path}: [{where}] only 'aliases' and 'ambiguous' can be extended")
+            continue
+        base = existing[skill_id]
+        try:
+            rules = tuple(AliasRule.model_validate(r) for r in addition.get("ambiguous") or [])
+            aliases = tuple(str(a) for a in addition.get("aliases") or [])
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(f"{path}: [{where}.ambiguous] {err['msg']}")
+            continue
+        replaced[skill_id] = base.model_copy(
+            update={"aliases": base.aliases + aliases, "ambiguous": base.ambiguous + rules}
+        )
+    parts["skills"] = [replaced.get(s.id, s) for s in parts["skills"]] + new_skills
+
+
+def load_taxonomy(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    overlays: Iterable[str | os.PathLike[str]] = (),
+) -> Taxonomy:
+    """Read, validate and cross-check a taxonomy folder plus optional overlay files.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A folder holding ``skills.yaml``, ``roles.yaml``, ``certifications.yaml``,
+        ``projects.yaml`` and ``paths.yaml``. Defaults to the bundled taxonomy.
+    overlays : iterable of path-like
+        User files adding skills (``skills:``) or aliases (``extend:``), applied in order.
+
+    Returns
+    -------
+    Taxonomy
+
+    Raises
+    ------
+    TaxonomyError
+        With one ``file: [location] message`` line per problem found.
+
+    Examples
+    --------
+    >>> tax = load_taxonomy()
+    >>> tax.lookup("k8s").id
+    'kubernetes'
+    """
+    directory = Path(path) if path is not None else default_taxonomy_dir()
+    if not directory.is_dir():
+        raise TaxonomyError(f"{directory}: not a taxonomy folder")
+    problems: list[str] = []
+    parts, files, version = _parse_dir(directory, problems)
+    overlay_paths = [Path(o) for o in overlays]
+    for overlay in overlay_paths:
+        _apply_overlay(parts, overlay, problems)
+    if not problems:
+        _cross_check(parts, files, problems)
+    if problems:
+        raise TaxonomyError(problems)
+    sources = (str(directory), *(str(o) for o in overlay_paths))
+    return _build(parts, version, sources)
+
+
+def env_overlays() -> tuple[str, ...]:
+    """Overlay files named by ``SKILLGAP_TAXONOMY`` (separated by the OS path separator)."""
+    value = os.environ.get(TAXONOMY_ENV, "")
+    return tuple(p for p in value.split(os.pathsep) if p.strip())
+
+
+_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=8)
+def _cached(path: str | None, overlays: tuple[str, ...]) -> Taxonomy:
+    return load_taxonomy(path, overlays=overlays)
+
+
+def get_taxonomy(
+    overlays: Iterable[str | os.PathLike[str]] = (), *, path: str | None = None
+) -> Taxonomy:
+    """The taxonomy loaded once per process (bundled data + ``overlays`` + ``SKILLGAP_TAXONOMY``)."""
+    key = tuple(str(Path(o).resolve()) for o in (*env_overlays(), *overlays))
+    with _lock:
+        return _cached(path, key)
