@@ -26,12 +26,12 @@ from pydantic import BaseModel, ValidationError
 
 from analyzer.errors import TaxonomyError
 from analyzer.taxonomy_models import (
-    AliasRule,
     CareerStage,
     Certification,
     Project,
     RoleFamily,
     Skill,
+    SkillExtension,
     SkillGroup,
 )
 
@@ -165,7 +165,9 @@ def _parse_list(
 def _check_top_keys(path: Path, data: Any, allowed: set[str], problems: list[str]) -> None:
     if isinstance(data, dict):
         for key in sorted(set(data) - allowed, key=str):
-            problems.append(f"{path}: [top.{key}] unknown key (allowed: {', '.join(sorted(allowed))})")
+            problems.append(
+                f"{path}: [top.{key}] unknown key (allowed: {', '.join(sorted(allowed))})"
+            )
 
 
 # --------------------------------------------------------------------------- taxonomy
@@ -201,7 +203,7 @@ class Taxonomy:
         return self.skills[skill_id]
 
     def ancestors(self, skill_id: str) -> tuple[str, ...]:
-        """Every skill a mention of ``skill_id`` implies: parents, their parents, and ``implies``."""
+        """Every skill a mention of ``skill_id`` implies: its parents, theirs, and ``implies``."""
         out: list[str] = []
         stack = [skill_id]
         while stack:
@@ -315,14 +317,12 @@ def _cross_check(parts: dict[str, list[Any]], files: dict[str, Path], problems: 
                 )
             else:
                 owner[key] = skill.id
-        plain = {alias_key(a) for a in skill.aliases} | {alias_key(skill.name)}
         for rule in skill.ambiguous:
             if alias_key(rule.text) in {alias_key(a) for a in skill.aliases}:
                 problems.append(
                     f"{sk}: [skills id={skill.id}.ambiguous] {rule.text!r} is also a plain alias; "
                     "an ambiguous alias must only appear under 'ambiguous'"
                 )
-        del plain
 
     for skill in parts["skills"]:  # parent cycles
         path = [skill.id]
@@ -382,7 +382,8 @@ def _cross_check(parts: dict[str, list[Any]], files: dict[str, Path], problems: 
         for succ in cert.successors:
             if succ not in cert_ids:
                 problems.append(
-                    f"{files['certifications']}: [{where}.successors] unknown certification {succ!r}"
+                    f"{files['certifications']}: [{where}.successors] "
+                    f"unknown certification {succ!r}"
                 )
         for rid in cert.role_families:
             if role_ids and rid not in role_ids:
@@ -399,7 +400,9 @@ def _cross_check(parts: dict[str, list[Any]], files: dict[str, Path], problems: 
         need_skill("projects", f"{where}.skills", project.skills)
         for rid in project.role_families:
             if role_ids and rid not in role_ids:
-                problems.append(f"{files['projects']}: [{where}.role_families] unknown role {rid!r}")
+                problems.append(
+                    f"{files['projects']}: [{where}.role_families] unknown role {rid!r}"
+                )
 
     stage_ids: set[str] = set()
     for stage in parts["stages"]:
@@ -436,23 +439,46 @@ def _parse_dir(directory: Path, problems: list[str]) -> tuple[dict[str, list[Any
     return parts, files, version
 
 
-def _apply_overlay(
-    parts: dict[str, list[Any]], path: Path, problems: list[str]
-) -> None:
-    """Merge a user overlay: new ``skills`` and ``extend`` entries adding aliases to existing ones."""
+def _apply_overlay(parts: dict[str, list[Any]], path: Path, problems: list[str]) -> None:
+    """Merge a user overlay: new ``skills`` and ``extend`` entries adding aliases to existing ones.
+
+    Spellings the overlay adds are checked here against the taxonomy it extends,
+    so a clash names the overlay file and the overlay entry.
+    """
     data = _read_yaml(path)
     if data is None:
         problems.append(f"{path}: [top] the overlay is empty")
         return
+    if not isinstance(data, dict):
+        problems.append(f"{path}: [top] expected a mapping with 'skills' and/or 'extend'")
+        return
     _check_top_keys(path, data, {"version", "skills", "extend"}, problems)
     new_skills = _parse_list(path, data, "skills", Skill, problems)
     existing = {s.id: s for s in parts["skills"]}
+    owner = {alias_key(sp): s.id for s in parts["skills"] for sp in _spellings(s)}
+
+    def claim(skill_id: str, spelling: str, where: str) -> None:
+        key = alias_key(spelling)
+        other = owner.get(key)
+        if other is not None and other != skill_id:
+            problems.append(
+                f"{path}: [{where}] alias {spelling!r} is already claimed by skill {other!r}"
+            )
+        else:
+            owner[key] = skill_id
+
     for skill in new_skills:
         if skill.id in existing:
             problems.append(
-                f"{path}: [skills id={skill.id}] already in the taxonomy; use 'extend' to add aliases"
+                f"{path}: [skills id={skill.id}] already in the taxonomy; "
+                "use 'extend' to add aliases"
             )
-    extend = data.get("extend", {}) if isinstance(data, dict) else {}
+            continue
+        for spelling in _spellings(skill):
+            claim(skill.id, spelling, f"skills id={skill.id}.aliases")
+    extend = data.get("extend")
+    if extend is None:
+        extend = {}
     if not isinstance(extend, dict):
         problems.append(f"{path}: [extend] expected a mapping of skill id to additions")
         extend = {}
@@ -462,19 +488,23 @@ def _apply_overlay(
         if skill_id not in existing:
             problems.append(f"{path}: [{where}] unknown skill id {skill_id!r}")
             continue
-        if not isinstance(addition, dict) or set(addition) - {"aliases", "ambiguous"}:
-            problems.append(f"{path}: [{where}] only 'aliases' and 'ambiguous' can be extended")
-            continue
-        base = existing[skill_id]
         try:
-            rules = tuple(AliasRule.model_validate(r) for r in addition.get("ambiguous") or [])
-            aliases = tuple(str(a) for a in addition.get("aliases") or [])
+            ext = SkillExtension.model_validate(addition)
         except ValidationError as exc:
             for err in exc.errors():
-                problems.append(f"{path}: [{where}.ambiguous] {err['msg']}")
+                loc = ".".join(str(p) for p in err["loc"])
+                problems.append(
+                    f"{path}: [{where}" + (f".{loc}" if loc else "") + f"] {err['msg']}"
+                )
             continue
+        for spelling in (*ext.aliases, *(r.text for r in ext.ambiguous)):
+            claim(skill_id, spelling, f"{where}.aliases")
+        base = existing[skill_id]
         replaced[skill_id] = base.model_copy(
-            update={"aliases": base.aliases + aliases, "ambiguous": base.ambiguous + rules}
+            update={
+                "aliases": base.aliases + ext.aliases,
+                "ambiguous": base.ambiguous + ext.ambiguous,
+            }
         )
     parts["skills"] = [replaced.get(s.id, s) for s in parts["skills"]] + new_skills
 
@@ -514,13 +544,18 @@ def load_taxonomy(
         raise TaxonomyError(f"{directory}: not a taxonomy folder")
     problems: list[str] = []
     parts, files, version = _parse_dir(directory, problems)
-    overlay_paths = [Path(o) for o in overlays]
-    for overlay in overlay_paths:
-        _apply_overlay(parts, overlay, problems)
     if not problems:
         _cross_check(parts, files, problems)
     if problems:
         raise TaxonomyError(problems)
+    overlay_paths = [Path(o) for o in overlays]
+    for overlay in overlay_paths:
+        # The base is valid, so whatever fails now is the overlay's doing: name its file.
+        _apply_overlay(parts, overlay, problems)
+        if not problems:
+            _cross_check(parts, {**files, "skills": overlay}, problems)
+        if problems:
+            raise TaxonomyError(problems)
     sources = (str(directory), *(str(o) for o in overlay_paths))
     return _build(parts, version, sources)
 
@@ -542,7 +577,7 @@ def _cached(path: str | None, overlays: tuple[str, ...]) -> Taxonomy:
 def get_taxonomy(
     overlays: Iterable[str | os.PathLike[str]] = (), *, path: str | None = None
 ) -> Taxonomy:
-    """The taxonomy loaded once per process (bundled data + ``overlays`` + ``SKILLGAP_TAXONOMY``)."""
+    """The taxonomy loaded once per process (bundled + ``SKILLGAP_TAXONOMY`` + ``overlays``)."""
     key = tuple(str(Path(o).resolve()) for o in (*env_overlays(), *overlays))
     with _lock:
         return _cached(path, key)

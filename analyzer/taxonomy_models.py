@@ -57,7 +57,9 @@ class AliasRule(_Record):
     not_next: tuple[str, ...] = ()
     not_prev: tuple[str, ...] = ()
     window: int = Field(default=8, ge=1, le=50)
-    why: str = Field(min_length=1, description="why the alias is ambiguous; shown by taxonomy search")
+    why: str = Field(
+        min_length=1, description="why the alias is ambiguous; shown by taxonomy search"
+    )
 
 
 class Skill(_Record):
@@ -73,6 +75,13 @@ class Skill(_Record):
     ambiguous: tuple[AliasRule, ...] = ()
     description: str | None = None
     plurals: bool = Field(default=True, description="also match the plural of each alias")
+
+
+class SkillExtension(_Record):
+    """What a user overlay may add to an existing skill under ``extend:``."""
+
+    aliases: tuple[str, ...] = ()
+    ambiguous: tuple[AliasRule, ...] = ()
 
 
 class SkillGroup(_Record):
@@ -158,12 +167,16 @@ class Certification(_Record):
     history: tuple[StatusEvent, ...] = Field(min_length=1)
     successors: tuple[str, ...] = ()
     cost_usd: float | None = None
-    validity_years: float | None = Field(default=None, description="None: unknown; 0: never expires")
+    validity_years: float | None = Field(
+        default=None, description="None: unknown; 0: never expires"
+    )
     career_stages: tuple[StageId, ...] = Field(min_length=1)
     role_families: tuple[str, ...] = ()
     covers: tuple[str, ...] = Field(min_length=1)
     prerequisites: str | None = None
-    unverified: tuple[str, ...] = Field(default=(), description="fields whose values are unverified")
+    unverified: tuple[str, ...] = Field(
+        default=(), description="fields whose values are unverified"
+    )
     sources: tuple[str, ...] = ()
     aliases: tuple[str, ...] = Field(default=(), description="other names postings use for it")
 
@@ -185,10 +198,8 @@ class Certification(_Record):
                 upcoming = event
         if current is None:
             return CertStatus(status="announced", until=upcoming.date if upcoming else None)
-        if current.status in ("active", "beta") and upcoming and upcoming.status in (
-            "retired",
-            "closed",
-        ):
+        ending = upcoming is not None and upcoming.status in ("retired", "closed")
+        if current.status in ("active", "beta") and ending and upcoming is not None:
             return CertStatus(status="retiring", since=current.date, until=upcoming.date)
         return CertStatus(status=current.status, since=current.date)
 

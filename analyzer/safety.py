@@ -1,0 +1,85 @@
+"""Output safety helpers shared by every writer that produces spreadsheet files.
+
+A CSV cell that starts with ``=``, ``+``, ``-`` or ``@`` is read as a formula by
+spreadsheet programs (CSV injection). Job postings and user overlays are
+untrusted text, so every CSV writer goes through :func:`write_csv`, which
+prefixes such cells with a single quote.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TextIO
+
+logger = logging.getLogger(__name__)
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+__all__ = ["FORMULA_PREFIXES", "neutralise_cell", "write_csv"]
+
+
+def neutralise_cell(value: str) -> str:
+    """Make a CSV cell safe to open in a spreadsheet.
+
+    Parameters
+    ----------
+    value : str
+        The cell text.
+
+    Returns
+    -------
+    str
+        ``value`` prefixed with a single quote when it starts with ``=``, ``+``,
+        ``-`` or ``@``; otherwise ``value`` unchanged.
+
+    Examples
+    --------
+    >>> neutralise_cell("=HYPERLINK(1)")
+    "'=HYPERLINK(1)"
+    >>> neutralise_cell("python")
+    'python'
+    """
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise_cell(str(value))
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], fieldnames: Sequence[str], stream: TextIO) -> None:
+    """Write ``rows`` as CSV with a header line, every cell neutralised.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        One mapping per line; keys missing from a row are written as empty cells,
+        keys not in ``fieldnames`` are ignored.
+    fieldnames : sequence of str
+        The columns, in order (the header is written as given).
+    stream : TextIO
+        Where to write; opened by the caller (use ``newline=""`` for files).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_csv([{"id": "x", "note": "-1"}], ["id", "note"], out)
+    >>> out.getvalue().splitlines()
+    ['id,note', "x,'-1"]
+    """
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(list(fieldnames))
+    for row in rows:
+        writer.writerow([_cell(row.get(name)) for name in fieldnames])
