@@ -11,6 +11,7 @@ import importlib
 import click
 
 _MODULES: list[str] = [
+    "taxonomy_cmd",
 ]
 
 ALL: list[click.Command] = [
