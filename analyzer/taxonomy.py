@@ -173,7 +173,7 @@ def _check_top_keys(path: Path, data: Any, allowed: set[str], problems: list[str
 # --------------------------------------------------------------------------- taxonomy
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Taxonomy:
     """A validated, read-only taxonomy with its lookup indices.
 
@@ -324,13 +324,19 @@ def _cross_check(parts: dict[str, list[Any]], files: dict[str, Path], problems: 
                     "an ambiguous alias must only appear under 'ambiguous'"
                 )
 
-    for skill in parts["skills"]:  # parent cycles
+    reported: set[frozenset[str]] = set()
+    for skill in parts["skills"]:  # parent cycles: once per cycle, at its first member in file
         path = [skill.id]
         current = skill.parent
         while current is not None and current in skill_ids:
             if current in path:
-                cycle = " -> ".join([*path[path.index(current) :], current])
-                problems.append(f"{sk}: [skills id={skill.id}.parent] cycle in parents: {cycle}")
+                members = frozenset(path[path.index(current) :])
+                if current == skill.id and members not in reported:
+                    reported.add(members)
+                    cycle = " -> ".join([*path, current])
+                    problems.append(
+                        f"{sk}: [skills id={skill.id}.parent] cycle in parents: {cycle}"
+                    )
                 break
             path.append(current)
             current = skill_ids[current].parent

@@ -11,6 +11,7 @@ import importlib
 import click
 
 _MODULES: list[str] = [
+    "analyze_cmd",
     "taxonomy_cmd",
 ]
 

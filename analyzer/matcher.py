@@ -1,0 +1,455 @@
+"""The ``skillgap_skills`` spaCy component: taxonomy skills as spans.
+
+Like spaCy's ``SpanRuler``, the component keeps settings (constructor) and data
+(patterns, added by :meth:`SkillMatcher.add_taxonomy` or ``initialize``) apart,
+and serialises the patterns with ``to_disk``/``to_bytes``. Matching is a
+``PhraseMatcher`` on lower-cased tokens over every spelling of every skill,
+with hyphen/space/slash/joined variants and plurals generated from each
+alias. Ambiguous aliases are kept only where their rule holds (case, context
+words, neighbouring tokens). On overlaps the longest span wins.
+
+Results go to ``doc.spans[spans_key]`` (label = category, id = skill id) and
+the read-only extension ``doc._.skills`` (skill ids in order of appearance).
+
+Examples
+--------
+>>> import spacy
+>>> import analyzer.matcher  # registers the factory (spaCy also finds it by entry point)
+>>> nlp = spacy.blank("en")
+>>> _ = nlp.add_pipe("skillgap_skills")
+>>> nlp("Experience with k8s and fine-tuning LLMs")._.skills  # doctest: +SKIP
+('kubernetes', 'fine_tuning', 'llms')
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Pipe
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.util import from_bytes as util_from_bytes
+from spacy.util import from_disk as util_from_disk
+from spacy.util import to_bytes as util_to_bytes
+from spacy.util import to_disk as util_to_disk
+
+from analyzer.errors import TaxonomyError
+from analyzer.taxonomy import Taxonomy, get_taxonomy
+
+logger = logging.getLogger(__name__)
+
+FACTORY = "skillgap_skills"
+PATTERNS_FILE = "patterns.jsonl"
+_WORD_SPLIT = re.compile(r"[\s\-/]+")
+_PLURAL_OK = re.compile(r"^[A-Za-z][A-Za-z]+$")
+
+__all__ = ["FACTORY", "Pattern", "SkillMatcher", "alias_variants", "make_skill_matcher"]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One spelling to match: the text, its skill, and the ambiguity rule if any."""
+
+    text: str
+    skill_id: str
+    category: str
+    alias: str
+    rule: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "text": self.text,
+            "id": self.skill_id,
+            "label": self.category,
+            "alias": self.alias,
+        }
+        if self.rule is not None:
+            out["rule"] = self.rule
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Pattern:
+        return cls(data["text"], data["id"], data["label"], data["alias"], data.get("rule"))
+
+
+def _plural(word: str) -> str | None:
+    if not _PLURAL_OK.match(word) or len(word) < 3 or word.lower().endswith("s"):
+        return None
+    if word.isupper():
+        return word + "s"
+    if word.endswith("y") and word[-2:-1].lower() not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("ch", "sh", "x", "z")):
+        return word + "es"
+    return word + "s"
+
+
+def alias_variants(alias: str, *, plurals: bool = True) -> list[str]:
+    """The spellings one alias stands for: separator variants and plurals.
+
+    ``"fine-tuning"`` gives ``fine-tuning``, ``fine tuning`` and ``finetuning``;
+    ``"CI/CD"`` adds ``CI CD``, ``CI-CD`` and ``CICD``; ``"vector database"``
+    adds ``vector databases``.
+    """
+    alias = alias.strip()
+    out = [alias]
+    words = [w for w in _WORD_SPLIT.split(alias) if w]
+    if len(words) > 1:
+        out += [" ".join(words), "-".join(words)]
+        if "/" in alias:
+            out.append("/".join(words))
+        if len(words) <= 3 and all(w.isalnum() for w in words):
+            out.append("".join(words))
+    if plurals:
+        for form in list(out):
+            head, _, last = form.rpartition(" ") if " " in form else ("", "", form)
+            if "-" in last and " " not in form:
+                head, _, last = form.rpartition("-")
+                sep = "-"
+            else:
+                sep = " "
+            plural = _plural(last)
+            if plural:
+                out.append(f"{head}{sep}{plural}" if head else plural)
+    seen: set[str] = set()
+    unique = []
+    for form in out:
+        if form.lower() not in seen:
+            seen.add(form.lower())
+            unique.append(form)
+    return unique
+
+
+def patterns_from_taxonomy(taxonomy: Taxonomy) -> list[Pattern]:
+    """Every spelling of every skill; explicit aliases win over generated variants."""
+    explicit: dict[str, Pattern] = {}
+    generated: list[Pattern] = []
+    for skill in taxonomy.skills.values():
+        spellings = [skill.name, *skill.aliases]
+        for spelling in spellings:
+            for i, form in enumerate(alias_variants(spelling, plurals=skill.plurals)):
+                pattern = Pattern(form, skill.id, skill.category, spelling)
+                if i == 0:
+                    explicit.setdefault(form.lower(), pattern)
+                else:
+                    generated.append(pattern)
+        for rule in skill.ambiguous:
+            rule_data = rule.model_dump(mode="json")
+            short = len(rule.text) <= 2
+            for i, form in enumerate(
+                alias_variants(rule.text, plurals=skill.plurals and not short)
+            ):
+                pattern = Pattern(form, skill.id, skill.category, rule.text, rule_data)
+                if i == 0:
+                    explicit[form.lower()] = pattern
+                else:
+                    generated.append(pattern)
+    table = dict(explicit)
+    for pattern in generated:
+        table.setdefault(pattern.text.lower(), pattern)
+    return sorted(table.values(), key=lambda p: (p.skill_id, p.text.lower()))
+
+
+def _is_lowercased(doc: Doc) -> bool:
+    """True for postings typed or scraped in lower case (capitals under 1% of letters)."""
+    text = doc.text[:20000]
+    letters = sum(1 for ch in text if ch.isalpha())
+    if letters < 40:
+        return False
+    upper = sum(1 for ch in text if ch.isupper())
+    return upper / letters < 0.01
+
+
+def _norm_tokens(doc: Doc, start: int, end: int) -> str:
+    return (
+        " "
+        + " ".join(t.lower_ for t in doc[max(0, start) : min(len(doc), end)] if not t.is_space)
+        + " "
+    )
+
+
+def _neighbour(doc: Doc, index: int, step: int) -> str:
+    i = index
+    while 0 <= i < len(doc):
+        if not doc[i].is_space:
+            return doc[i].lower_
+        i += step
+    return ""
+
+
+def rule_holds(
+    rule: dict[str, Any], form: str, doc: Doc, start: int, end: int, *, lowercased: bool
+) -> bool:
+    """Whether an ambiguous alias (spelled ``form``) at ``doc[start:end]`` names its skill."""
+    if rule.get("case_sensitive") and not lowercased:
+        surface = "".join(t.text for t in doc[start:end])
+        if surface != form.replace(" ", ""):
+            return False
+    if rule.get("not_next") and _neighbour(doc, end, 1) in {w.lower() for w in rule["not_next"]}:
+        return False
+    if rule.get("not_prev") and _neighbour(doc, start - 1, -1) in {
+        w.lower() for w in rule["not_prev"]
+    }:
+        return False
+    window = int(rule.get("window", 8))
+    if rule.get("context_any") or rule.get("context_none"):
+        before = _norm_tokens(doc, start - window, start)
+        after = _norm_tokens(doc, end, end + window)
+        context = before + "|" + after
+        if rule.get("context_none") and any(
+            f" {alias_key_tokens(w)} " in context for w in rule["context_none"]
+        ):
+            return False
+        if rule.get("context_any") and not any(
+            f" {alias_key_tokens(w)} " in context for w in rule["context_any"]
+        ):
+            return False
+    return True
+
+
+def alias_key_tokens(text: str) -> str:
+    """A context phrase as the space-joined lower-case tokens it is compared with."""
+    return " ".join(_tokenise_simple(text.lower()))
+
+
+_SIMPLE_TOKEN = re.compile(r"\w+(?:[+#]+)?|[^\w\s]")
+
+
+def _tokenise_simple(text: str) -> list[str]:
+    return _SIMPLE_TOKEN.findall(text)
+
+
+class SkillMatcher(Pipe):
+    """Find taxonomy skills in a Doc and write them to ``doc.spans``.
+
+    Parameters
+    ----------
+    nlp : Language
+        The pipeline; only its tokenizer is used, to tokenise the patterns.
+    name : str
+        The component name.
+    spans_key : str
+        ``doc.spans`` key to write (default ``"skills"``).
+    overwrite : bool
+        Replace existing spans under the key (else add to them).
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = FACTORY,
+        *,
+        spans_key: str = "skills",
+        overwrite: bool = True,
+    ) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.overwrite = overwrite
+        self.taxonomy_version: str | None = None
+        self._patterns: list[Pattern] = []
+        self._rules: list[dict[str, Any] | None] = []
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        if not Doc.has_extension("skills"):
+            Doc.set_extension("skills", getter=_doc_skills)
+
+    # ------------------------------------------------------------------ data
+    @property
+    def patterns(self) -> list[Pattern]:
+        """The patterns in use (a copy)."""
+        return list(self._patterns)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The skill ids that have patterns, sorted."""
+        return tuple(sorted({p.skill_id for p in self._patterns}))
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The span labels (categories), sorted."""
+        return tuple(sorted({p.category for p in self._patterns}))
+
+    def clear(self) -> None:
+        """Remove every pattern."""
+        self._patterns = []
+        self._rules = []
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.taxonomy_version = None
+
+    def add_taxonomy(self, taxonomy: Taxonomy) -> None:
+        """Replace the patterns with every spelling of ``taxonomy``'s skills."""
+        self.clear()
+        self.add_patterns(patterns_from_taxonomy(taxonomy))
+        self.taxonomy_version = taxonomy.version
+
+    def add_patterns(self, patterns: Iterable[Pattern]) -> None:
+        """Add patterns; each is tokenised with the pipeline's tokenizer only."""
+        patterns = list(patterns)
+        by_key: dict[str, list[Doc]] = {}
+        for pattern in patterns:
+            index = len(self._patterns)
+            self._patterns.append(pattern)
+            self._rules.append(pattern.rule)
+            by_key.setdefault(str(index), []).append(self.nlp.make_doc(pattern.text))
+        for key, docs in by_key.items():
+            self.matcher.add(key, docs)
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        taxonomy_path: str | None = None,
+        overlays: list[str] | None = None,
+    ) -> None:
+        """Load patterns from a taxonomy folder (default: the bundled taxonomy)."""
+        from analyzer.taxonomy import load_taxonomy
+
+        taxonomy = load_taxonomy(taxonomy_path, overlays=overlays or [])
+        self.add_taxonomy(taxonomy)
+
+    def _ensure_patterns(self) -> None:
+        if not self._patterns:
+            logger.info("%s: no patterns yet; loading the bundled taxonomy", self.name)
+            self.add_taxonomy(get_taxonomy())
+
+    # ------------------------------------------------------------------ matching
+    def __call__(self, doc: Doc) -> Doc:
+        error_handler = self.get_error_handler()
+        try:
+            self._ensure_patterns()
+            spans = self.match(doc)
+            self.set_annotations(doc, spans)
+            return doc
+        except TaxonomyError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - spaCy's error-handler protocol
+            error_handler(self.name, self, [doc], exc)
+            return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        for doc in stream:
+            yield self(doc)
+
+    def match(self, doc: Doc) -> list[Span]:
+        """Skill spans of ``doc``: rules applied, overlaps resolved, sorted."""
+        lowercased: bool | None = None
+        candidates: list[Span] = []
+        vocab_strings = self.nlp.vocab.strings
+        for match_id, start, end in self.matcher(doc):
+            pattern = self._patterns[int(vocab_strings[match_id])]
+            if pattern.rule is not None:
+                if lowercased is None:
+                    lowercased = _is_lowercased(doc)
+                if not rule_holds(
+                    pattern.rule, pattern.text, doc, start, end, lowercased=lowercased
+                ):
+                    continue
+            candidates.append(
+                Span(doc, start, end, label=pattern.category, span_id=pattern.skill_id)
+            )
+        kept = filter_spans(candidates)
+        return sorted(kept, key=lambda s: (s.start, s.end, s.id_))
+
+    def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
+        """Write ``spans`` to ``doc.spans[self.spans_key]``."""
+        if self.overwrite or self.spans_key not in doc.spans:
+            doc.spans[self.spans_key] = spans
+        else:
+            existing = list(doc.spans[self.spans_key])
+            doc.spans[self.spans_key] = sorted(
+                filter_spans(existing + spans), key=lambda s: (s.start, s.end, s.id_)
+            )
+
+    def pattern_for(self, span: Span) -> Pattern | None:
+        """The pattern a span came from (for explanations)."""
+        key = span.text.lower()
+        for pattern in self._patterns:
+            if pattern.skill_id == span.id_ and self.nlp.make_doc(pattern.text).text.lower() == key:
+                return pattern
+        for pattern in self._patterns:
+            if pattern.skill_id == span.id_:
+                return pattern
+        return None
+
+    # ------------------------------------------------------------------ serialisation
+    def _cfg(self) -> dict[str, Any]:
+        return {
+            "spans_key": self.spans_key,
+            "overwrite": self.overwrite,
+            "taxonomy_version": self.taxonomy_version,
+        }
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        serializers = {
+            "cfg": lambda: srsly.json_dumps(self._cfg()),
+            "patterns": lambda: srsly.msgpack_dumps([p.to_json() for p in self._patterns]),
+        }
+        return util_to_bytes(serializers, exclude)
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> SkillMatcher:
+        self.clear()
+        data: dict[str, Any] = {}
+        deserializers = {
+            "cfg": lambda b: data.__setitem__("cfg", srsly.json_loads(b)),
+            "patterns": lambda b: data.__setitem__("patterns", srsly.msgpack_loads(b)),
+        }
+        util_from_bytes(bytes_data, deserializers, exclude)
+        self._load(data.get("cfg", {}), data.get("patterns", []))
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        serializers = {
+            "cfg": lambda p: srsly.write_json(p, self._cfg()),
+            PATTERNS_FILE: lambda p: srsly.write_jsonl(p, (x.to_json() for x in self._patterns)),
+        }
+        util_to_disk(path, serializers, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> SkillMatcher:
+        path = Path(path)
+        if not path.is_dir():
+            raise ValueError(f"{path}: no such directory for the {self.name} component")
+        self.clear()
+        data: dict[str, Any] = {}
+        deserializers = {
+            "cfg": lambda p: data.__setitem__("cfg", srsly.read_json(p)),
+            PATTERNS_FILE: lambda p: data.__setitem__("patterns", list(srsly.read_jsonl(p))),
+        }
+        util_from_disk(path, deserializers, exclude)
+        self._load(data.get("cfg", {}), data.get("patterns", []))
+        return self
+
+    def _load(self, cfg: dict[str, Any], patterns: list[dict[str, Any]]) -> None:
+        self.spans_key = cfg.get("spans_key", self.spans_key)
+        self.overwrite = cfg.get("overwrite", self.overwrite)
+        self.add_patterns(Pattern.from_json(p) for p in patterns)
+        self.taxonomy_version = cfg.get("taxonomy_version")
+
+
+def _doc_skills(doc: Doc) -> tuple[str, ...]:
+    """Skill ids of ``doc.spans['skills']`` in order of first appearance."""
+    if "skills" not in doc.spans:
+        return ()
+    seen: dict[str, None] = {}
+    for span in doc.spans["skills"]:
+        seen.setdefault(span.id_, None)
+    return tuple(seen)
+
+
+@Language.factory(
+    FACTORY,
+    assigns=["doc.spans", "doc._.skills"],
+    default_config={"spans_key": "skills", "overwrite": True},
+)
+def make_skill_matcher(nlp: Language, name: str, spans_key: str, overwrite: bool) -> SkillMatcher:
+    """Build the skill matcher (patterns come later: ``initialize``, ``add_taxonomy`` or lazily)."""
+    return SkillMatcher(nlp, name, spans_key=spans_key, overwrite=overwrite)

@@ -1,0 +1,410 @@
+"""Build the spaCy pipeline and analyse postings: ``analyze``, ``analyze_many``.
+
+The pipeline starts from ``spacy.blank("en")`` (nothing is downloaded), adds
+the ``skillgap_skills`` matcher loaded with the taxonomy, and is built once per
+taxonomy and cached. :func:`analyze` reads a posting like a hiring manager:
+which skills, how firmly (required, preferred, mentioned), how many years,
+the seniority, the cloud ecosystems, certifications named, and terms the
+taxonomy does not know yet; the role family comes from the role classifier.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from analyzer.analysis import (
+    REQUIREMENT_ORDER,
+    Analysis,
+    Evidence,
+    RolePrediction,
+    Seniority,
+    SkillMention,
+)
+from analyzer.errors import InputError
+from analyzer.matcher import FACTORY, SkillMatcher
+from analyzer.mentions import CertificationFinder, unknown_terms
+from analyzer.reader import Posting, guess_title
+from analyzer.structure import (
+    Section,
+    Structure,
+    is_negated,
+    read_structure,
+    requirement_cue,
+    seniority_from,
+    years_expressions,
+)
+from analyzer.taxonomy import Taxonomy, contract_skill_ids, get_taxonomy
+from analyzer.taxonomy_models import CATEGORIES, ECOSYSTEMS
+
+logger = logging.getLogger(__name__)
+
+BOILERPLATE_SECTIONS = frozenset({"benefits", "legal"})
+MAX_EVIDENCE = 10
+DEFAULT_BATCH_SIZE = 32
+
+__all__ = ["analyze", "analyze_many", "build_nlp", "extract_skill_ids", "interpret"]
+
+
+def _customise_tokenizer(nlp: Language) -> None:
+    """Split Markdown residue (``\\-``, ``\\_``, ``**``) off words; keep everything else."""
+    prefixes = [r"\\", *nlp.Defaults.prefixes]
+    suffixes = [r"\\", r"\*+", *nlp.Defaults.suffixes]
+    infixes = [r"\\(?=[\-_*#`])", *nlp.Defaults.infixes]
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+
+
+def build_nlp(taxonomy: Taxonomy | None = None) -> Language:
+    """A blank English pipeline with the skill matcher loaded from ``taxonomy``.
+
+    Parameters
+    ----------
+    taxonomy : Taxonomy, optional
+        Defaults to :func:`analyzer.taxonomy.get_taxonomy` (bundled + overlays).
+
+    Examples
+    --------
+    >>> nlp = build_nlp()
+    >>> [s.id_ for s in nlp("Deploy models on k8s").spans["skills"]]  # doctest: +SKIP
+    ['model_deployment', 'kubernetes']
+    """
+    taxonomy = taxonomy or get_taxonomy()
+    nlp = spacy.blank("en")
+    _customise_tokenizer(nlp)
+    matcher = nlp.add_pipe(FACTORY)
+    assert isinstance(matcher, SkillMatcher)
+    matcher.add_taxonomy(taxonomy)
+    return nlp
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_engine(taxonomy: Taxonomy) -> tuple[Language, CertificationFinder]:
+    nlp = build_nlp(taxonomy)
+    return nlp, CertificationFinder(nlp, taxonomy)
+
+
+_engine_lock = threading.Lock()
+
+
+def _engine(taxonomy: Taxonomy | None) -> tuple[Taxonomy, Language, CertificationFinder]:
+    taxonomy = taxonomy or get_taxonomy()
+    with _engine_lock:
+        nlp, certs = _cached_engine(taxonomy)
+    return taxonomy, nlp, certs
+
+
+# --------------------------------------------------------------------------- interpretation
+
+
+def _title_end(text: str, title: str | None) -> int:
+    """Offset where the title line ends, if the text starts with the title."""
+    if not title:
+        return 0
+    first = text.lstrip()
+    offset = len(text) - len(first)
+    line = first.split("\n", 1)[0]
+    return offset + len(line) if title in line else 0
+
+
+def interpret(
+    doc: Doc,
+    taxonomy: Taxonomy,
+    *,
+    source: str = "-",
+    title: str | None = None,
+    certifications: CertificationFinder | None = None,
+) -> Analysis:
+    """Turn a Doc processed by the skill matcher into an :class:`Analysis`."""
+    text = doc.text
+    title = title if title is not None else guess_title(text)
+    structure = read_structure(text)
+    title_end = _title_end(text, title)
+    years_found = years_expressions(text)
+
+    found: dict[str, dict[str, Any]] = {}
+    ecosystems = dict.fromkeys(ECOSYSTEMS, 0)
+    ecosystem_of = _ecosystem_index(taxonomy)
+    for span, section, (c_start, c_end) in _kept_spans(doc, structure, title_end):
+        start, end = span.start_char, span.end_char
+        clause = text[c_start:c_end]
+        if start < title_end:
+            level = "required"
+        elif section.label == "preferred":
+            level = "preferred"
+        else:
+            cue = requirement_cue(clause)
+            if cue:
+                level = cue
+            elif section.label in ("required", "responsibilities"):
+                level = "required"
+            else:
+                level = "mentioned"
+        years = _years_for(years_found, start, c_start, c_end)
+        entry = found.setdefault(span.id_, {"level": level, "years": None, "evidence": []})
+        if REQUIREMENT_ORDER[level] < REQUIREMENT_ORDER[entry["level"]]:
+            entry["level"] = level
+        if years is not None and (entry["years"] is None or years > entry["years"]):
+            entry["years"] = years
+        if len(entry["evidence"]) < MAX_EVIDENCE:
+            entry["evidence"].append(Evidence(span.text, start, end, section.label))
+        eco = ecosystem_of.get(span.id_)
+        if eco:
+            ecosystems[eco] += 1
+
+    mentions = _with_implied(found, taxonomy)
+    min_years = structure.min_years()
+    level, _why = seniority_from(title, text, min_years)
+    return Analysis(
+        source=source,
+        text=text,
+        title=title,
+        role=_predict_role(text, title, tuple(m.id for m in mentions)),
+        skills=mentions,
+        seniority=Seniority(level=level, min_years=min_years, evidence=_why),  # type: ignore[arg-type]
+        ecosystems=ecosystems,
+        certifications=certifications(doc) if certifications else (),
+        unknown_terms=unknown_terms(doc, taxonomy),
+        sections=tuple((s.label, s.start, s.end) for s in structure.sections),
+    )
+
+
+def _kept_spans(
+    doc: Doc, structure: Structure, title_end: int
+) -> Iterator[tuple[Span, Section, tuple[int, int]]]:
+    """Skill spans that count: not in boilerplate (benefits, legal) and not negated."""
+    text = doc.text
+    for span in doc.spans.get("skills", []):
+        start, end = span.start_char, span.end_char
+        section = structure.section_at(start)
+        if section.label in BOILERPLATE_SECTIONS and start >= title_end:
+            continue
+        c_start, c_end = structure.clause_at(start)
+        if is_negated(text[c_start:c_end], start - c_start, end - c_start):
+            continue
+        yield span, section, (c_start, c_end)
+
+
+def _years_for(
+    years_found: list[tuple[int, int, int]], start: int, c_start: int, c_end: int
+) -> int | None:
+    """The "N years" of the clause that goes with a mention: nearest before it, else just after."""
+    before = [y for s, e, y in years_found if c_start <= s and e <= start]
+    if before:
+        return before[-1]
+    after = [y for s, _e, y in years_found if start < s < min(c_end, start + 40)]
+    return after[0] if after else None
+
+
+@functools.lru_cache(maxsize=4)
+def _ecosystem_index(taxonomy: Taxonomy) -> dict[str, str]:
+    index = {}
+    for skill_id in taxonomy.skills:
+        for candidate in (skill_id, *taxonomy.ancestors(skill_id)):
+            if candidate in ECOSYSTEMS:
+                index[skill_id] = candidate
+                break
+    return index
+
+
+def _with_implied(found: dict[str, dict[str, Any]], taxonomy: Taxonomy) -> tuple[SkillMention, ...]:
+    contract = set(contract_skill_ids())
+    implied: dict[str, dict[str, Any]] = {}
+    for skill_id, entry in found.items():
+        for parent in taxonomy.ancestors(skill_id):
+            if parent in found:
+                continue
+            slot = implied.setdefault(parent, {"level": entry["level"], "by": []})
+            if REQUIREMENT_ORDER[entry["level"]] < REQUIREMENT_ORDER[slot["level"]]:
+                slot["level"] = entry["level"]
+            slot["by"].append(skill_id)
+    mentions = []
+    for skill_id, entry in found.items():
+        skill = taxonomy.skills[skill_id]
+        mentions.append(
+            SkillMention(
+                id=skill_id,
+                name=skill.name,
+                category=skill.category,
+                requirement=entry["level"],
+                years=entry["years"],
+                evidence=tuple(entry["evidence"]),
+                contract=skill_id in contract,
+            )
+        )
+    for skill_id, slot in implied.items():
+        skill = taxonomy.skills[skill_id]
+        mentions.append(
+            SkillMention(
+                id=skill_id,
+                name=skill.name,
+                category=skill.category,
+                requirement=slot["level"],
+                implied_by=tuple(sorted(set(slot["by"]))),
+                contract=skill_id in contract,
+            )
+        )
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    return tuple(
+        sorted(
+            mentions,
+            key=lambda m: (order[m.category], REQUIREMENT_ORDER[m.requirement], m.implied, m.id),
+        )
+    )
+
+
+def _predict_role(text: str, title: str | None, skill_ids: Sequence[str]) -> RolePrediction:
+    import importlib.util
+
+    if importlib.util.find_spec("analyzer.role_model") is None:
+        return _provisional_role(title)
+    from analyzer.role_model import load_role_model
+
+    return load_role_model().predict(text, title=title, skill_ids=skill_ids)
+
+
+def _provisional_role(title: str | None) -> RolePrediction:
+    """Interim rule until the classifier lands: the first family whose title pattern matches."""
+    taxonomy = get_taxonomy()
+    lowered = (title or "").lower()
+    for family in taxonomy.roles.values():
+        if any(p in lowered for p in family.title_patterns):
+            probs = {f: (1.0 if f == family.id else 0.0) for f in taxonomy.roles}
+            return RolePrediction(
+                family.id, 1.0, probs, (f"title: {title!r}",), method="title rule"
+            )
+    probs = {f: (1.0 if f == "other" else 0.0) for f in taxonomy.roles}
+    return RolePrediction("other", 1.0, probs, (), method="title rule")
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _as_posting(item: str | Posting) -> Posting:
+    if isinstance(item, Posting):
+        return item
+    if not isinstance(item, str):
+        raise InputError(f"expected posting text (str) or Posting, got {type(item).__name__}")
+    return Posting(text=item)
+
+
+def analyze(
+    text: str | Posting,
+    *,
+    source: str = "-",
+    title: str | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> Analysis:
+    """Analyse one posting.
+
+    Parameters
+    ----------
+    text : str or Posting
+        The posting text (or a :class:`~analyzer.reader.Posting` from ``read_posting``).
+    source : str
+        Where it came from (a path, ``-`` or ``FILE#ROW``); copied to the result.
+    title : str, optional
+        The posting's title; by default the first line when it looks like one.
+    taxonomy : Taxonomy, optional
+        Defaults to the bundled taxonomy plus overlays.
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    InputError
+        If the text is empty or only whitespace.
+
+    Examples
+    --------
+    >>> a = analyze("ML Engineer\\nRequirements: 3+ years of Python; RAG experience a plus.")
+    >>> [(s.id, s.requirement, s.years) for s in a.skills if s.id in ("python", "rag")]
+    [('python', 'required', 3), ('rag', 'preferred', None)]
+    """
+    posting = _as_posting(text)
+    if not posting.text.strip():
+        raise InputError(
+            f"{posting.source if source == '-' else source}: empty (no text to analyse)"
+        )
+    taxonomy, nlp, certs = _engine(taxonomy)
+    doc = nlp(posting.text)
+    return interpret(
+        doc,
+        taxonomy,
+        source=source if source != "-" else posting.source,
+        title=title if title is not None else posting.title,
+        certifications=certs,
+    )
+
+
+def analyze_many(
+    texts: Iterable[str | Posting],
+    *,
+    n_process: int = 1,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    taxonomy: Taxonomy | None = None,
+) -> Iterator[Analysis]:
+    """Analyse many postings as a stream, in input order.
+
+    Parameters
+    ----------
+    texts : iterable of str or Posting
+        Consumed lazily; memory stays flat however many there are.
+    n_process : int
+        Worker processes for spaCy (``nlp.pipe``); output order is preserved.
+    batch_size : int
+        Texts per batch handed to spaCy.
+
+    Yields
+    ------
+    Analysis
+        One per input. An empty text raises :class:`InputError` when reached.
+    """
+    taxonomy, nlp, certs = _engine(taxonomy)
+
+    def stream() -> Iterator[tuple[str, Posting]]:
+        for index, item in enumerate(texts):
+            posting = _as_posting(item)
+            if not posting.text.strip():
+                raise InputError(f"{posting.source}#{index}: empty (no text to analyse)")
+            yield posting.text, posting
+
+    for doc, posting in nlp.pipe(
+        stream(), as_tuples=True, n_process=n_process, batch_size=batch_size
+    ):
+        yield interpret(
+            doc, taxonomy, source=posting.source, title=posting.title, certifications=certs
+        )
+
+
+def extract_skill_ids(
+    texts: Iterable[str], *, taxonomy: Taxonomy | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+) -> list[list[str]]:
+    """Skill ids of each text (negation and boilerplate applied, implied parents included).
+
+    Cheaper than :func:`analyze_many`: no role prediction. Used for classifier features.
+    """
+    taxonomy, nlp, _certs = _engine(taxonomy)
+    out = []
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        out.append(sorted(_skill_ids_of(doc, taxonomy)))
+    return out
+
+
+def _skill_ids_of(doc: Doc, taxonomy: Taxonomy) -> set[str]:
+    structure = read_structure(doc.text)
+    title_end = _title_end(doc.text, guess_title(doc.text))
+    ids = {span.id_ for span, _section, _clause in _kept_spans(doc, structure, title_end)}
+    for skill_id in list(ids):
+        ids.update(taxonomy.ancestors(skill_id))
+    return ids

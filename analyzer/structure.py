@@ -1,0 +1,385 @@
+"""How a posting is built: sections, clauses, requirement cues, negation, years, seniority.
+
+Pure functions over the posting text (no spaCy), so they are cheap and easy to
+test. Sections come from heading lines ("Requirements", "Nice to have:",
+"## What you'll do") and, for postings flattened onto one line by a scraper,
+from strong cue phrases inside the text ("preferred qualifications:").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "Section",
+    "Structure",
+    "clause_bounds",
+    "find_sections",
+    "is_negated",
+    "read_structure",
+    "requirement_cue",
+    "seniority_from",
+    "years_expressions",
+]
+
+SECTION_LABELS = (
+    "intro",
+    "required",
+    "preferred",
+    "responsibilities",
+    "about",
+    "benefits",
+    "legal",
+)
+
+_HEADINGS: list[tuple[str, str]] = [
+    # order matters: preferred before required ("preferred qualifications")
+    (
+        "preferred",
+        r"(preferred|desired|desirable|bonus|additional|nice[\s-]to[\s-]haves?|good[\s-]to[\s-]haves?"
+        r"|pluses|extra credit|it'?s a plus|ideally|it would be great|even better|"
+        r"what (would|will) make you stand out|stand out|optional)"
+        r"(\s+(qualifications?|skills?|experience|requirements?|points?|if you have))?",
+    ),
+    (
+        "required",
+        r"(minimum|basic|required|key|essential|must[\s-]have|core|technical|mandatory)?\s*"
+        r"(qualifications?|requirements?|skills?( and| &) (experience|qualifications)|"
+        r"skills?|experience|competencies|must[\s-]haves?|what (you'?ll|you will|you) (need|bring)|"
+        r"what we'?re looking for|what we are looking for|who you are|about you|you have|"
+        r"your (profile|background|experience|skills)|you (should|will) have|you bring|"
+        r"(education|experience) (and|&) (skills|experience|qualifications)|"
+        r"to be successful|we'?re looking for|we are looking for|ideal candidate|"
+        r"who we'?re looking for|requirements and qualifications|tech(nical)? stack|our stack)",
+    ),
+    (
+        "responsibilities",
+        r"(key |main |core |primary |essential )?(responsibilities|duties|"
+        r"what (you'?ll|you will) (do|be doing|work on)|what you'?ll be doing|the role|"
+        r"your role|role (overview|summary|description)|job (description|summary|duties)|"
+        r"in this role(,)? you will|day[\s-]to[\s-]day|your impact|the opportunity|"
+        r"about the (role|job|position|opportunity)|position (summary|overview)|"
+        r"what the job involves|your mission|the job|overview|summary)",
+    ),
+    (
+        "benefits",
+        r"(benefits|perks|what we offer|why (join|work)|compensation|salary|pay range|"
+        r"total rewards|our benefits|we offer|base pay|pay transparency)",
+    ),
+    (
+        "legal",
+        r"(equal (employment )?opportunity|eeo|diversity|accommodations?|disclaimer|"
+        r"legal|privacy notice|e-verify|notice to (candidates|applicants)|"
+        r"recruitment fraud|reasonable accommodation)",
+    ),
+    (
+        "about",
+        r"(about (us|the company|our company|the team|[a-z0-9&.' -]{2,40})|who we are|"
+        r"our (mission|story|company|team|culture)|company (overview|description)|"
+        r"the team|life at [a-z0-9 ]+)",
+    ),
+]
+
+_HEADING_RES = [
+    (label, re.compile(r"^(?:" + pattern + r")\s*[:\-–—!.]?\s*$", re.I))
+    for label, pattern in _HEADINGS
+]
+_LINE_PREFIX = re.compile(r"^[\s#>*_`|=\-•·–—]*")
+_LINE_SUFFIX = re.compile(r"[\s*_`|=:]*$")
+
+# cue phrases that open a section even inside a flattened one-line posting
+_INLINE_CUES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "preferred",
+        re.compile(
+            r"\b(preferred qualifications|preferred skills|preferred experience"
+            r"|nice[\s-]to[\s-]haves?|bonus points|desired qualifications|desired skills"
+            r"|additional qualifications)\s*[:\-–]",
+            re.I,
+        ),
+    ),
+    (
+        "required",
+        re.compile(
+            r"\b(minimum qualifications|basic qualifications|required qualifications|requirements"
+            r"|qualifications|what you'?ll need|what you bring|what we'?re looking for"
+            r"|required skills|must[\s-]haves?|who you are)\s*[:\-–]",
+            re.I,
+        ),
+    ),
+    (
+        "responsibilities",
+        re.compile(
+            r"\b(responsibilities|key responsibilities|what you'?ll do|what you will do|"
+            r"duties|in this role,? you will)\s*[:\-–]",
+            re.I,
+        ),
+    ),
+    (
+        "benefits",
+        re.compile(
+            r"\b(benefits|perks|what we offer|compensation|pay range|salary range)\s*[:\-–]", re.I
+        ),
+    ),
+    (
+        "legal",
+        re.compile(
+            r"\b(is an equal (employment )?opportunity employer|equal opportunity employer|"
+            r"eeo statement|without regard to (race|sex|age))",
+            re.I,
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A region of the posting text with a label and the heading that opened it."""
+
+    label: str
+    start: int
+    end: int
+    heading: str | None = None
+
+
+def _heading_label(line: str) -> str | None:
+    stripped = _LINE_SUFFIX.sub("", _LINE_PREFIX.sub("", line)).strip()
+    if not stripped or len(stripped) > 70 or len(stripped.split()) > 9:
+        return None
+    for label, regex in _HEADING_RES:
+        if regex.match(stripped):
+            return label
+    return None
+
+
+def _inline_heading(line: str) -> tuple[str, int] | None:
+    """A heading at the start of a line followed by content ("Requirements: Python, SQL")."""
+    head, sep, _rest = line.partition(":")
+    if not sep or len(head) > 60:
+        return None
+    label = _heading_label(head)
+    return (label, len(head) + 1) if label else None
+
+
+def find_sections(text: str) -> list[Section]:
+    """Split a posting into labelled sections, covering the whole text in order."""
+    marks: list[tuple[int, str, str]] = []  # (offset, label, heading)
+    offset = 0
+    for line in text.split("\n"):
+        label = _heading_label(line)
+        if label:
+            marks.append((offset, label, line.strip()))
+        else:
+            inline = _inline_heading(line)
+            if inline:
+                marks.append((offset, inline[0], line[: inline[1]].strip()))
+        offset += len(line) + 1
+    long_lines = max((len(x) for x in text.split("\n")), default=0) > 600
+    if long_lines or not marks:
+        for label, regex in _INLINE_CUES:
+            for m in regex.finditer(text):
+                marks.append((m.start(), label, m.group(0).strip()))
+    marks.sort(key=lambda m: m[0])
+    deduped: list[tuple[int, str, str]] = []
+    for mark in marks:
+        if deduped and mark[0] - deduped[-1][0] < 3:
+            continue
+        deduped.append(mark)
+    sections: list[Section] = []
+    start, label, heading = 0, "intro", None
+    for pos, lab, head in deduped:
+        if pos > start:
+            sections.append(Section(label, start, pos, heading))
+        start, label, heading = pos, lab, head
+    sections.append(Section(label, start, len(text), heading))
+    return [s for s in sections if s.end > s.start] or [Section("intro", 0, len(text))]
+
+
+_CLAUSE_BREAK = re.compile(r"[.!?;](?=\s)|\n|\s[•·▪●]\s|\s-\s(?=[A-Za-z])")
+
+
+def clause_bounds(text: str) -> list[int]:
+    """Sorted start offsets of the clauses (sentence or list item) of a text."""
+    starts = [0]
+    for m in _CLAUSE_BREAK.finditer(text):
+        starts.append(m.end())
+    return starts
+
+
+_PREFERRED_CUE = re.compile(
+    r"\b(nice[\s-]to[\s-]have|preferred|preferably|a (big |huge )?plus|are pluses|bonus|ideally|"
+    r"desir(ed|able)|advantageous|an advantage|would be great|good to have|not required|"
+    r"helpful|beneficial|optional|is welcome|are welcome|would be nice|familiarity with)\b",
+    re.I,
+)
+_REQUIRED_CUE = re.compile(
+    r"\b(required|requires?|requirements?|must|mandatory|essential|you have|you'?ll need|"
+    r"need(s)? to have|strong|proficien(t|cy)|expert(ise)?|solid|extensive|proven|demonstrated|"
+    r"deep (knowledge|understanding|expertise)|hands[\s-]on|experience (with|in|using|building)|"
+    r"\d+\+?\s*(years|yrs)|degree in|fluen(t|cy)|mastery|track record|knowledge of)\b",
+    re.I,
+)
+
+
+def requirement_cue(clause: str) -> str | None:
+    """``preferred`` or ``required`` when the clause itself says so, else None."""
+    if _PREFERRED_CUE.search(clause):
+        return "preferred"
+    if _REQUIRED_CUE.search(clause):
+        return "required"
+    return None
+
+
+_NEG_BEFORE = re.compile(
+    r"(\b(no|not|don'?t|do not|doesn'?t|does not|never)\b[\w\s,/+#.-]{0,40}$)", re.I
+)
+_NEED_WORD = re.compile(
+    r"\b(need(ed)?|required?|necessary|expected|mandatory|prerequisite|a must)\b", re.I
+)
+_NEG_AFTER = re.compile(
+    r"^[\w\s,/+#.()-]{0,40}?\b((is|are)\s+)?(not|n't)\s+(required|needed|necessary|expected|"
+    r"a requirement|mandatory|a prerequisite)\b",
+    re.I,
+)
+_DONT_NEED = re.compile(r"\b(don'?t|do not|won'?t|will not)\s+need\b[\w\s,/+#.-]{0,40}$", re.I)
+
+
+def is_negated(clause: str, start: int, end: int) -> bool:
+    """Whether the mention at ``clause[start:end]`` is negated ("no Kubernetes experience needed").
+
+    A negation word shortly before the mention counts only together with a need
+    word in the clause ("no ... needed/required"); a trailing "is not required"
+    counts on its own; a clause that says the skill is a plus is never negated.
+    """
+    before, after = clause[:start], clause[end:]
+    if re.search(r"\b(plus|bonus|nice|preferred|welcome)\b", clause, re.I) and not re.search(
+        r"\bnot required\b", after, re.I
+    ):
+        return False
+    if _DONT_NEED.search(before):
+        return True
+    if _NEG_AFTER.search(after):
+        return True
+    neg = _NEG_BEFORE.search(before)
+    if neg and _NEED_WORD.search(after[:60]):
+        words_between = before[neg.start() :].split()
+        if len(words_between) <= 6:
+            return True
+    return False
+
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+}  # fmt: skip
+_YEARS = re.compile(
+    r"\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s*(?:\+|plus)?\s*"
+    r"(?:(?:-|–|to)\s*\d{1,2}\s*\+?\s*)?(?:\(\d+\)\s*)?(?:years?|yrs?)\b",
+    re.I,
+)
+
+
+def years_expressions(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, years)`` of every "N+ years" expression (lower bound of a range)."""
+    out = []
+    for m in _YEARS.finditer(text):
+        raw = m.group("n").lower()
+        value = _NUMBER_WORDS.get(raw) or int(raw)
+        if 0 < value <= 30:
+            out.append((m.start(), m.end(), value))
+    return out
+
+
+_EXPERIENCE_NEAR = re.compile(r"experience|exp\b|background|working|industry|professional", re.I)
+
+_TITLE_LEVELS: list[tuple[str, re.Pattern[str]]] = [
+    ("lead", re.compile(r"\b(lead|principal|staff|head|director|manager|vp|chief)\b", re.I)),
+    ("senior", re.compile(r"\b(senior|sr\.?|snr|iii|iv|level 3)\b", re.I)),
+    (
+        "entry",
+        re.compile(
+            r"\b(junior|jr\.?|entry[\s-]level|intern(ship)?|graduate|new grad|trainee|apprentice"
+            r"|associate|i)\b",
+            re.I,
+        ),
+    ),
+    ("mid", re.compile(r"\b(mid[\s-]level|intermediate|ii)\b", re.I)),
+]
+_TEXT_LEVELS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "entry",
+        re.compile(
+            r"\b(entry[\s-]level|new grad(uate)?s?|recent graduates?|early[\s-]career"
+            r"|internship)\b",
+            re.I,
+        ),
+    ),
+    ("senior", re.compile(r"\b(senior[\s-]level|seasoned)\b", re.I)),
+]
+
+
+def seniority_from(title: str | None, text: str, min_years: int | None) -> tuple[str, str | None]:
+    """Seniority level (entry, mid, senior, lead, unknown) and what decided it."""
+    if title:
+        for level, regex in _TITLE_LEVELS:
+            m = regex.search(title)
+            if m and not (level == "entry" and m.group(0).lower() == "i" and "ii" in title.lower()):
+                if (
+                    level == "entry"
+                    and m.group(0).lower() == "associate"
+                    and re.search(r"associate (director|partner|principal)", title, re.I)
+                ):
+                    continue
+                return level, f"title: {m.group(0)!r}"
+    if min_years is not None:
+        level = "entry" if min_years <= 1 else "mid" if min_years <= 4 else "senior"
+        return level, f"{min_years}+ years of experience"
+    for level, regex in _TEXT_LEVELS:
+        m = regex.search(text[:5000])
+        if m:
+            return level, f"text: {m.group(0)!r}"
+    return "unknown", None
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Sections and clauses of a text, with offset lookups."""
+
+    text: str
+    sections: tuple[Section, ...]
+    clause_starts: tuple[int, ...]
+
+    def section_at(self, offset: int) -> Section:
+        """The section that holds character ``offset``."""
+        starts = [s.start for s in self.sections]
+        return self.sections[max(0, bisect.bisect_right(starts, offset) - 1)]
+
+    def clause_at(self, offset: int) -> tuple[int, int]:
+        """``(start, end)`` of the clause that holds character ``offset``."""
+        i = bisect.bisect_right(self.clause_starts, offset) - 1
+        start = self.clause_starts[max(0, i)]
+        end = self.clause_starts[i + 1] if i + 1 < len(self.clause_starts) else len(self.text)
+        return start, end
+
+    def min_years(self) -> int | None:
+        """The smallest "N years of experience" a posting asks for outside nice-to-haves."""
+        found = []
+        for start, end, years in years_expressions(self.text):
+            section = self.section_at(start).label
+            if section in ("preferred", "benefits", "legal", "about"):
+                continue
+            c_start, c_end = self.clause_at(start)
+            clause = self.text[c_start:c_end]
+            if requirement_cue(clause) == "preferred":
+                continue
+            window = self.text[max(c_start, start - 60) : min(c_end, end + 80)]
+            if _EXPERIENCE_NEAR.search(window):
+                found.append(years)
+        return min(found) if found else None
+
+
+def read_structure(text: str) -> Structure:
+    """Sections and clause boundaries of a posting text."""
+    return Structure(text, tuple(find_sections(text)), tuple(clause_bounds(text)))
