@@ -12,6 +12,7 @@ import click
 
 _MODULES: list[str] = [
     "analyze_cmd",
+    "gap_cmd",
     "taxonomy_cmd",
 ]
 
