@@ -81,7 +81,7 @@ class Pattern:
 
 
 def _plural(word: str) -> str | None:
-    if not _PLURAL_OK.match(word) or len(word) < 3 or word.lower().endswith("s"):
+    if not _PLURAL_OK.match(word) or len(word) < 3 or word.lower().endswith(("s", "ing")):
         return None
     if word.isupper():
         return word + "s"
@@ -162,9 +162,9 @@ def _is_lowercased(doc: Doc) -> bool:
     """True for postings typed or scraped in lower case (capitals under 1% of letters)."""
     text = doc.text[:20000]
     letters = sum(1 for ch in text if ch.isalpha())
-    if letters < 40:
-        return False
     upper = sum(1 for ch in text if ch.isupper())
+    if letters < 40:
+        return letters > 0 and upper == 0
     return upper / letters < 0.01
 
 

@@ -167,7 +167,7 @@ def interpret(
         source=source,
         text=text,
         title=title,
-        role=_predict_role(text, title, tuple(m.id for m in mentions)),
+        role=_predict_role(text, title, tuple(m.id for m in mentions), taxonomy),
         skills=mentions,
         seniority=Seniority(level=level, min_years=min_years, evidence=_why),  # type: ignore[arg-type]
         ecosystems=ecosystems,
@@ -261,19 +261,20 @@ def _with_implied(found: dict[str, dict[str, Any]], taxonomy: Taxonomy) -> tuple
     )
 
 
-def _predict_role(text: str, title: str | None, skill_ids: Sequence[str]) -> RolePrediction:
+def _predict_role(
+    text: str, title: str | None, skill_ids: Sequence[str], taxonomy: Taxonomy
+) -> RolePrediction:
     import importlib.util
 
     if importlib.util.find_spec("analyzer.role_model") is None:
-        return _provisional_role(title)
+        return _provisional_role(title, taxonomy)
     from analyzer.role_model import load_role_model
 
     return load_role_model().predict(text, title=title, skill_ids=skill_ids)
 
 
-def _provisional_role(title: str | None) -> RolePrediction:
+def _provisional_role(title: str | None, taxonomy: Taxonomy) -> RolePrediction:
     """Interim rule until the classifier lands: the first family whose title pattern matches."""
-    taxonomy = get_taxonomy()
     lowered = (title or "").lower()
     for family in taxonomy.roles.values():
         if any(p in lowered for p in family.title_patterns):

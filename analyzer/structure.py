@@ -254,9 +254,7 @@ def is_negated(clause: str, start: int, end: int) -> bool:
     counts on its own; a clause that says the skill is a plus is never negated.
     """
     before, after = clause[:start], clause[end:]
-    if re.search(r"\b(plus|bonus|nice|preferred|welcome)\b", clause, re.I) and not re.search(
-        r"\bnot required\b", after, re.I
-    ):
+    if re.search(r"\b(plus|bonus|nice to have|preferred|welcome)\b", clause, re.I):
         return False
     if _DONT_NEED.search(before):
         return True

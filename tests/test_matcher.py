@@ -1,0 +1,207 @@
+"""The ``skillgap_skills`` spaCy component, on a small hand-written taxonomy."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy import displacy
+
+from analyzer.matcher import FACTORY, SkillMatcher, alias_variants
+from analyzer.pipeline import build_nlp
+from analyzer.taxonomy import Taxonomy, load_taxonomy
+from tests.taxonomy_fixtures import skill_entry, taxonomy_data, write_taxonomy
+
+
+@pytest.fixture(scope="module")
+def small_taxonomy(tmp_path_factory: pytest.TempPathFactory) -> Taxonomy:
+    data = taxonomy_data()
+    skill_entry(data, "ci_cd")["aliases"] = ["CI/CD", "continuous integration"]
+    skill_entry(data, "fine_tuning")["aliases"] = ["fine-tuning", "LoRA"]
+    skill_entry(data, "hugging_face")["aliases"] = ["hugging face transformers"]
+    skill_entry(data, "transformer_models")["ambiguous"] = [
+        {"text": "transformers", "context_none": ["electrical", "substation"], "why": "power grid"}
+    ]
+    skill_entry(data, "azure_ml")["aliases"] = ["azure machine learning"]
+    skill_entry(data, "vector_database")["aliases"] = ["vector database"]
+    skill_entry(data, "java")["ambiguous"] = [
+        {"text": "Java", "not_next": ["script"], "why": "JavaScript written apart"}
+    ]
+    skill_entry(data, "rag")["ambiguous"] = [
+        {
+            "text": "RAG",
+            "not_next": ["status", "rating"],
+            "context_any": ["llm", "llms", "retrieval", "embeddings", "vector"],
+            "window": 10,
+            "why": "RAG status in project reports",
+        }
+    ]
+    skill_entry(data, "agents")["ambiguous"] = [
+        {
+            "text": "agents",
+            "context_any": ["ai", "llm", "llms", "tool", "autonomous"],
+            "context_none": ["customer service", "real estate"],
+            "why": "people who are agents",
+        }
+    ]
+    return load_taxonomy(write_taxonomy(tmp_path_factory.mktemp("tax"), data))
+
+
+@pytest.fixture(scope="module")
+def nlp(small_taxonomy: Taxonomy) -> spacy.language.Language:
+    return build_nlp(small_taxonomy)
+
+
+def found(nlp: spacy.language.Language, text: str) -> list[tuple[str, str]]:
+    doc = nlp(text)
+    return [(s.text, s.id_) for s in doc.spans["skills"]]
+
+
+def test_spans_carry_category_label_and_skill_id(nlp) -> None:
+    doc = nlp("We use Python, Kubernetes and LLMs.")
+    assert [(s.text, s.label_, s.id_) for s in doc.spans["skills"]] == [
+        ("Python", "core", "python"),
+        ("Kubernetes", "cloud_mlops", "kubernetes"),
+        ("LLMs", "genai", "llms"),
+    ]
+    assert doc._.skills == ("python", "kubernetes", "llms")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["fine-tuning", "fine tuning", "finetuning", "Fine-Tuning", "FINE TUNING", "fine - tuning"],
+)
+def test_hyphen_space_and_joined_variants(nlp, text: str) -> None:
+    assert found(nlp, f"Experience with {text} of models") == [(text, "fine_tuning")]
+
+
+@pytest.mark.parametrize("text", ["CI/CD", "CI / CD", "ci-cd", "CICD", "ci cd"])
+def test_slash_variants(nlp, text: str) -> None:
+    assert found(nlp, f"Own {text} for models") == [(text, "ci_cd")]
+
+
+def test_plurals_and_lowercased_text(nlp) -> None:
+    assert found(nlp, "vector databases and large language models") == [
+        ("vector databases", "vector_database"),
+        ("large language models", "llms"),
+    ]
+    assert found(nlp, "python, pytorch and kubernetes") == [
+        ("python", "python"),
+        ("pytorch", "pytorch"),
+        ("kubernetes", "kubernetes"),
+    ]
+
+
+def test_markdown_residue_is_split_off(nlp) -> None:
+    assert found(nlp, "**Python** and `SQL`, \\- Docker") == [
+        ("Python", "python"),
+        ("SQL", "sql"),
+        ("Docker", "docker"),
+    ]
+
+
+def test_longest_match_wins_on_overlaps(nlp) -> None:
+    assert found(nlp, "Hugging Face Transformers and Azure Machine Learning") == [
+        ("Hugging Face Transformers", "hugging_face"),
+        ("Azure Machine Learning", "azure_ml"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Python or R for statistics",
+            [("Python", "python"), ("R", "r"), ("statistics", "statistics")],
+        ),
+        (
+            "python or r for statistics",
+            [("python", "python"), ("r", "r"), ("statistics", "statistics")],
+        ),
+        ("Our R&D team uses Python", [("Python", "python")]),
+        ("R & D with Python", [("Python", "python")]),
+        ("Grade r in school", []),
+        ("Java and JavaScript", [("Java", "java")]),
+        ("Java Script developers", []),
+        ("Report the RAG status weekly", []),
+        ("Build RAG over LLMs", [("RAG", "rag"), ("LLMs", "llms")]),
+        ("rag with vector search", [("rag", "rag"), ("vector search", "vector_search")]),
+        ("customer service agents answer calls", []),
+        ("build AI agents with tool use", [("agents", "agents")]),
+        ("electrical transformers at the substation", []),
+        ("fine-tune transformers", [("transformers", "transformer_models")]),
+    ],
+)
+def test_ambiguous_aliases_follow_their_rules(nlp, text: str, expected) -> None:
+    assert found(nlp, text) == expected
+
+
+def test_empty_doc(nlp) -> None:
+    doc = nlp("")
+    assert list(doc.spans["skills"]) == []
+    assert doc._.skills == ()
+
+
+def test_alias_variants() -> None:
+    assert alias_variants("fine-tuning") == ["fine-tuning", "fine tuning", "finetuning"]
+    assert alias_variants("vector database") == [
+        "vector database",
+        "vector-database",
+        "vectordatabase",
+        "vector databases",
+        "vector-databases",
+        "vectordatabases",
+    ]
+    assert alias_variants("LLM") == ["LLM", "LLMs"]
+    assert alias_variants("Pandas", plurals=False) == ["Pandas"]
+
+
+def test_factory_in_a_fresh_pipeline_uses_the_bundled_taxonomy() -> None:
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe(FACTORY)
+    assert isinstance(component, SkillMatcher)
+    doc = nlp("Deploy PyTorch models on Kubernetes")
+    assert {"pytorch", "kubernetes"} <= set(doc._.skills)
+
+
+def test_entry_point_is_published() -> None:
+    names = {ep.name: ep.value for ep in entry_points(group="spacy_factories")}
+    assert names[FACTORY] == "analyzer.matcher:make_skill_matcher"
+
+
+def test_to_disk_from_disk_round_trip(nlp, small_taxonomy: Taxonomy, tmp_path: Path) -> None:
+    nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    text = "fine tuning LLMs, CI / CD and R with Python"
+    assert found(loaded, text) == found(nlp, text)
+    component = loaded.get_pipe(FACTORY)
+    assert component.taxonomy_version == small_taxonomy.version
+    assert len(component.patterns) == len(nlp.get_pipe(FACTORY).patterns)
+
+
+def test_from_disk_of_a_missing_directory_raises(nlp, tmp_path: Path) -> None:
+    component = SkillMatcher(nlp, FACTORY)
+    with pytest.raises(ValueError, match="no such directory"):
+        component.from_disk(tmp_path / "missing")
+
+
+def test_to_bytes_from_bytes_round_trip(nlp) -> None:
+    component = SkillMatcher(nlp, "copy")
+    component.from_bytes(nlp.get_pipe(FACTORY).to_bytes())
+    assert component.patterns == nlp.get_pipe(FACTORY).patterns
+
+
+def test_multiprocessing_gives_the_same_spans(nlp) -> None:
+    texts = ["Python and SQL", "fine-tuning LLMs on Kubernetes", "R&D", "CI/CD with Docker"] * 3
+    single = [[(s.text, s.id_) for s in d.spans["skills"]] for d in nlp.pipe(texts)]
+    multi = [[(s.text, s.id_) for s in d.spans["skills"]] for d in nlp.pipe(texts, n_process=2)]
+    assert multi == single
+
+
+def test_displacy_renders_the_spans(nlp) -> None:
+    doc = nlp("Python & <b>SQL</b>")
+    markup = displacy.render(doc, style="span", options={"spans_key": "skills"})
+    assert "core" in markup
+    assert "<b>" not in markup
