@@ -8,7 +8,7 @@ the most frequent false positives and false negatives.
 
 Usage::
 
-    .venv/bin/python benchmarks/extraction_quality.py [--dev PATH] [--errors 25] [--format text|json]
+    .venv/bin/python benchmarks/extraction_quality.py [--dev PATH] [--errors 25] [--detail]
 """
 
 from __future__ import annotations
