@@ -118,10 +118,15 @@ def list_command(
 @click.argument("ident", metavar="ID")
 @_as_of_option
 @format_option(*DETAIL_FORMATS, default="text")
+@output_option
 @taxonomy_option
 @library_errors
 def show_command(
-    ident: str, as_of: dt.datetime | None, fmt: str, taxonomy_overlays: tuple[str, ...]
+    ident: str,
+    as_of: dt.datetime | None,
+    fmt: str,
+    output: str,
+    taxonomy_overlays: tuple[str, ...],
 ) -> None:
     """Show one record by id (a skill alias or an exam code works too).
 
@@ -139,7 +144,8 @@ def show_command(
     except LookupError as exc:
         hint = shlex.quote(ident)
         raise click.ClickException(f"{exc.args[0]}; try: skillgap taxonomy search {hint}") from None
-    write_details(details, fmt, click.get_text_stream("stdout"))
+    with open_output(output) as stream:
+        write_details(details, fmt, stream)
 
 
 @taxonomy.command("search", context_settings=CONTEXT_SETTINGS)
@@ -148,10 +154,11 @@ def show_command(
     "--limit", type=click.IntRange(1, 50), default=5, show_default=True, help="Fuzzy answers."
 )
 @format_option(*DETAIL_FORMATS, default="text")
+@output_option
 @taxonomy_option
 @library_errors
 def search_command(
-    text: tuple[str, ...], limit: int, fmt: str, taxonomy_overlays: tuple[str, ...]
+    text: tuple[str, ...], limit: int, fmt: str, output: str, taxonomy_overlays: tuple[str, ...]
 ) -> None:
     """Explain which skill a spelling maps to, and why.
 
@@ -166,7 +173,8 @@ def search_command(
     """
     tax = get_taxonomy(taxonomy_overlays)
     result = search_spelling(tax, " ".join(text), limit=limit)
-    write_search(result, fmt, click.get_text_stream("stdout"))
+    with open_output(output) as stream:
+        write_search(result, fmt, stream)
     if result.match == "none":
         raise click.exceptions.Exit(1)
 
