@@ -31,8 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from analyzer.analysis import REQUIREMENT_ORDER, Analysis
-from analyzer.errors import ProfileError
-from analyzer.profile import Profile, infer_stage
+from analyzer.profile import Profile, infer_stage, profile_error
 from analyzer.taxonomy_models import CATEGORIES, CATEGORY_NAMES
 
 if TYPE_CHECKING:
@@ -424,7 +423,7 @@ def candidate_skills(profile: Profile, taxonomy: Taxonomy) -> dict[str, str]:
         if skill_id not in taxonomy.skills:
             problems.append(f"{profile.source}: [skills] unknown skill id {skill_id!r}")
     if problems:
-        raise ProfileError(problems)
+        raise profile_error(problems)
     return held
 
 

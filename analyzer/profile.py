@@ -40,6 +40,7 @@ __all__ = [
     "ProfileSkill",
     "infer_stage",
     "load_profile",
+    "profile_error",
     "profile_from_dict",
     "profile_from_resume_text",
 ]
@@ -189,31 +190,49 @@ class _ProfileFile(_Strict):
     projects: list[str | _ProjectEntry] = Field(default_factory=list)
 
 
-def _loc(parts: tuple[Any, ...]) -> str:
-    """``('skills', 2, '_SkillEntry', 'years')`` -> ``skills[2].years`` (drops union branches)."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif isinstance(part, str) and (part[:1].isupper() or part in ("str", "function-after")):
-            continue
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "top"
+_ENTRY_HINTS = {
+    "skills": ("a skill name or a mapping with 'skill', 'level', 'years'", _SkillEntry),
+    "projects": (
+        "a project title, a catalogue id or a mapping with 'title', 'id', 'skills', 'url'",
+        _ProjectEntry,
+    ),
+}
 
 
-def _pydantic_problems(source: str, exc: ValidationError) -> list[str]:
+def _allowed(model: type[BaseModel]) -> str:
+    return ", ".join(model.model_fields)
+
+
+def _pydantic_problems(source: str, data: Mapping[str, Any], exc: ValidationError) -> list[str]:
+    """One readable line per problem; union branches of list entries are folded into one."""
     problems: dict[str, None] = {}
     for err in exc.errors():
-        loc = tuple(err["loc"])
-        # a union of str | mapping reports the failure of each branch; keep the mapping branch
-        if len(loc) >= 3 and loc[0] in ("skills", "projects") and loc[2] == "str":
-            continue
+        loc = list(err["loc"])
         message = err["msg"]
+        model: type[BaseModel] = _ProfileFile
+        if len(loc) >= 3 and loc[0] in _ENTRY_HINTS and isinstance(loc[1], int):
+            hint, model = _ENTRY_HINTS[loc[0]]
+            entries = data.get(loc[0])
+            entry = entries[loc[1]] if isinstance(entries, list) else None
+            if not isinstance(entry, Mapping):
+                message = f"expected {hint}"
+                loc = loc[:2]
+            elif not str(loc[2]).startswith("_"):
+                continue  # the string branch failing on a mapping says nothing new
+            else:
+                loc = loc[:2] + loc[3:]
         if err["type"] == "extra_forbidden":
-            message = "unknown field"
-        problems.setdefault(f"{source}: [{_loc(loc)}] {message}", None)
+            message = f"unknown field (allowed: {_allowed(model)})"
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        problems.setdefault(f"{source}: [{where or 'top'}] {message}", None)
     return list(problems)
+
+
+def profile_error(problems: list[str]) -> ProfileError:
+    """A :class:`ProfileError` whose message has one problem per line (kept in ``.problems``)."""
+    error = ProfileError("\n".join(problems))
+    error.problems = list(problems)  # type: ignore[attr-defined]
+    return error
 
 
 def _suggest(text: str, taxonomy: Taxonomy) -> str:
@@ -261,11 +280,11 @@ def profile_from_dict(data: Any, *, source: str = "-", taxonomy: Taxonomy | None
 
         taxonomy = get_taxonomy()
     if not isinstance(data, Mapping):
-        raise ProfileError(f"{source}: [top] expected a mapping with at least a 'name' field")
+        raise profile_error([f"{source}: [top] expected a mapping with at least a 'name' field"])
     try:
         raw = _ProfileFile.model_validate(dict(data))
     except ValidationError as exc:
-        raise ProfileError(_pydantic_problems(source, exc)) from None
+        raise profile_error(_pydantic_problems(source, data, exc)) from None
 
     problems: list[str] = []
     if raw.preferred_ecosystem is not None and raw.preferred_ecosystem not in PROFILE_ECOSYSTEMS:
@@ -336,7 +355,7 @@ def profile_from_dict(data: Any, *, source: str = "-", taxonomy: Taxonomy | None
         )
 
     if problems:
-        raise ProfileError(problems)
+        raise profile_error(problems)
     return Profile(
         name=raw.name,
         years_experience=raw.years_experience,
@@ -440,14 +459,14 @@ def _parse_structured(path: Path, text: str) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ProfileError(f"{path}: [line {exc.lineno}] invalid JSON: {exc.msg}") from None
+            raise profile_error([f"{path}: [line {exc.lineno}] invalid JSON: {exc.msg}"]) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "top"
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ProfileError(f"{path}: [{where}] invalid YAML: {problem}") from None
+        raise profile_error([f"{path}: [{where}] invalid YAML: {problem}"]) from None
 
 
 def load_profile(path: str | os.PathLike[str], *, taxonomy: Taxonomy | None = None) -> Profile:

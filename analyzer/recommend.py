@@ -13,6 +13,8 @@ Certification rules (README, "Gap analysis"):
   ``retiring`` ones only while at least 180 days remain before retirement
   (labelled); ``announced``, ``retired`` and ``closed`` ones are excluded, with
   the reason;
+* course certificates (``kind: course``) are learning pathways, not exams:
+  recommended at the early stage only (the guide's "reputable ML foundation track");
 * the level must be one the career stage lists (``paths.yaml``) and the
   catalogue must list the stage in ``career_stages``;
 * certifications the candidate holds are excluded;
@@ -53,6 +55,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "BETA_FACTOR",
+    "COURSE_STAGES",
     "ECOSYSTEM_FACTORS",
     "RETIRING_WINDOW_DAYS",
     "build_plan",
@@ -73,6 +76,8 @@ DEFAULT_STAGE_LEVELS: dict[str, tuple[str, ...]] = {
     "mid": ("associate", "professional", "specialty"),
     "leadership": ("professional", "specialty"),
 }
+#: Course certificates (no proctored exam) are learning pathways, suggested to these stages only.
+COURSE_STAGES: tuple[str, ...] = ("early",)
 #: A retiring certification is still recommended when it retires later than this after as-of.
 RETIRING_WINDOW_DAYS = 180
 _EPS = 1e-9
@@ -187,6 +192,11 @@ def rank_certifications(
                 why_not += f"; successor: {', '.join(cert.successors)}"
         elif status.status == "beta" and not include_beta:
             why_not = "in beta (beta exams excluded)"
+        elif cert.kind == "course" and stage not in COURSE_STAGES:
+            why_not = (
+                "a course certificate (a learning pathway, not an exam); "
+                f"recommended only at the {', '.join(COURSE_STAGES)} stage"
+            )
         elif cert.level not in levels:
             why_not = f"{cert.level} level does not suit the {stage} stage ({', '.join(levels)})"
         elif stage not in cert.career_stages:
@@ -206,6 +216,8 @@ def rank_certifications(
         if eco_reason:
             reasons.append(eco_reason)
         reasons.append(f"{cert.level} level suits the {stage} stage")
+        if cert.kind == "course":
+            reasons.append("course certificate (learning pathway, no proctored exam)")
         if beta:
             reasons.append("BETA exam")
         if status.status == "retiring":
