@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import srsly
+from spacy.attrs import IS_ALPHA, IS_LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Pipe
@@ -159,13 +160,16 @@ def patterns_from_taxonomy(taxonomy: Taxonomy) -> list[Pattern]:
 
 
 def _is_lowercased(doc: Doc) -> bool:
-    """True for postings typed or scraped in lower case (capitals under 1% of letters)."""
-    text = doc.text[:20000]
-    letters = sum(1 for ch in text if ch.isalpha())
-    upper = sum(1 for ch in text if ch.isupper())
-    if letters < 40:
-        return letters > 0 and upper == 0
-    return upper / letters < 0.01
+    """True for postings typed or scraped in lower case (under 1% of words carry a capital)."""
+    if len(doc) == 0:
+        return False
+    flags = doc.to_array([IS_ALPHA, IS_LOWER])
+    alpha = flags[:, 0] == 1
+    words = int(alpha.sum())
+    not_lower = int((alpha & (flags[:, 1] == 0)).sum())
+    if words < 8:
+        return words > 0 and not_lower == 0
+    return not_lower / words < 0.01
 
 
 def _norm_tokens(doc: Doc, start: int, end: int) -> str:

@@ -8,6 +8,7 @@ taxonomy does not know yet, so the taxonomy can grow.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
@@ -15,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from analyzer.taxonomy import Taxonomy, alias_key
+from analyzer.taxonomy import Taxonomy
 
 __all__ = ["CertificationFinder", "unknown_terms"]
 
@@ -40,10 +41,11 @@ class CertificationFinder:
         return tuple(found)
 
 
+_WORD = re.compile(r"(?<![\w.@/#-])[A-Za-z][A-Za-z0-9.+#-]*[A-Za-z0-9+#]")
 _CAMEL = re.compile(r"^[A-Z]?[a-z]+(?:[A-Z][a-z0-9]+)+$|^[a-z]+[A-Z][A-Za-z0-9]*$")
 _ALNUM = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z][A-Za-z0-9.+-]{2,}$")
 _CAPITALISED = re.compile(r"^[A-Z][A-Za-z0-9.+#-]{2,}$")
-_LIST_SEPARATORS = {",", "/", "and", "or", "(", ")", "&", "|", ";"}
+_UNIT_LIKE = re.compile(r"^(\d+[A-Za-z]{1,3}|[A-Za-z]\d{1,2}|[A-Za-z]{1,2}\d{1,4})$")
 _NOT_TOOLS = {
     # common capitalised words and abbreviations that are not tools
     "the", "and", "our", "you", "we", "your", "this", "with", "for", "inc", "llc", "ltd", "usa",
@@ -58,12 +60,20 @@ _NOT_TOOLS = {
     "frameworks", "libraries", "languages", "platforms", "technologies", "degree", "bachelor",
     "master", "masters", "science", "engineering", "computer", "mathematics", "statistics",
     "physics", "related", "field", "data", "team", "teams", "cloud", "web", "mobile",
-    "bachelors", "plus", "preferred", "required", "years", "year", "work", "working",
+    "bachelors", "plus", "preferred", "required", "years", "year", "work", "working", "using",
+    "building", "build", "design", "develop", "deploy", "good", "solid", "deep",
+    "hands-on", "expertise", "proven", "systems", "services", "solutions", "products",
 }  # fmt: skip
 
 
-def unknown_terms(doc: Doc, taxonomy: Taxonomy, *, limit: int = 25) -> tuple[str, ...]:
+def unknown_terms(
+    doc: Doc, taxonomy: Taxonomy, *, text: str | None = None, limit: int = 25
+) -> tuple[str, ...]:
     """Tool-like spellings outside every skill span, most frequent first.
+
+    A word is tool-like when it is CamelCase (``LangSmith``), mixes letters and
+    digits (``GPT-4o``), or is a capitalised name inside a list next to known
+    skills (``Python, Polaris, SQL``). Words the taxonomy knows are skipped.
 
     Parameters
     ----------
@@ -71,57 +81,41 @@ def unknown_terms(doc: Doc, taxonomy: Taxonomy, *, limit: int = 25) -> tuple[str
         A Doc already processed by the skill matcher (``doc.spans['skills']``).
     taxonomy : Taxonomy
         Used to drop spellings the taxonomy already knows.
+    text : str, optional
+        ``doc.text``, if the caller has it.
     limit : int
         At most this many terms.
     """
-    covered = [False] * len(doc)
-    for span in doc.spans.get("skills", []):
-        for i in range(span.start, span.end):
-            covered[i] = True
-    near_skill = [False] * len(doc)
-    for span in doc.spans.get("skills", []):
-        for i in range(max(0, span.start - 6), min(len(doc), span.end + 6)):
-            near_skill[i] = True
+    text = doc.text if text is None else text
+    spans = sorted((s.start_char, s.end_char) for s in doc.spans.get("skills", []))
+    starts = [s for s, _ in spans]
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
-    for token in doc:
-        if (
-            covered[token.i]
-            or token.is_space
-            or token.is_punct
-            or token.like_url
-            or token.like_email
-        ):
+    for m in _WORD.finditer(text):
+        word, pos = m.group(0).rstrip(".-"), m.start()
+        if len(word) < 3 or word.lower() in _NOT_TOOLS or _UNIT_LIKE.match(word):
             continue
-        text = token.text.strip(".,;:")
-        if len(text) < 3 or text.lower() in _NOT_TOOLS:
-            continue
-        tool_like = bool(_CAMEL.match(text) or _ALNUM.match(text))
-        if (
-            not tool_like
-            and _CAPITALISED.match(text)
-            and near_skill[token.i]
-            and not token.is_sent_start
-        ):
-            prev_tok = doc[token.i - 1].lower_ if token.i > 0 else ""
-            next_tok = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
-            tool_like = (prev_tok in _LIST_SEPARATORS or next_tok in _LIST_SEPARATORS) and not (
-                text.isupper() and len(text) <= 3
+        tool_like = bool(_CAMEL.match(word) or _ALNUM.match(word))
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+            continue  # inside a skill span
+        if not tool_like and _CAPITALISED.match(word) and not word.isupper():
+            near = (i >= 0 and pos - spans[i][1] < 40) or (
+                i + 1 < len(spans) and spans[i + 1][0] - m.end() < 40
             )
-            if tool_like and token.i > 0 and doc[token.i - 1].text in {".", "\n", ":"}:
-                tool_like = False
+            before = text[max(0, pos - 2) : pos]
+            after = text[m.end() : m.end() + 1]
+            tool_like = near and (
+                before in (", ", "/ ") or before.endswith(("/", "(")) or after in (",", "/", ")")
+            )
         if not tool_like:
             continue
-        if re.fullmatch(r"\d+[A-Za-z]{1,3}|[A-Za-z]\d{1,2}", text):  # 10x, 5k, Q3, H1
-            continue
         try:
-            taxonomy.lookup(text)
+            taxonomy.lookup(word)
             continue
         except LookupError:
             pass
-        key = alias_key(text)
-        counts[text] += 1
-        first.setdefault(text, token.i)
-        del key
+        counts[word] += 1
+        first.setdefault(word, pos)
     ranked = sorted(counts, key=lambda t: (-counts[t], first[t]))
     return tuple(ranked[:limit])

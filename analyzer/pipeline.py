@@ -122,9 +122,13 @@ def interpret(
     source: str = "-",
     title: str | None = None,
     certifications: CertificationFinder | None = None,
+    text: str | None = None,
 ) -> Analysis:
-    """Turn a Doc processed by the skill matcher into an :class:`Analysis`."""
-    text = doc.text
+    """Turn a Doc processed by the skill matcher into an :class:`Analysis`.
+
+    ``text`` may pass ``doc.text`` when the caller has it (rebuilding it is costly).
+    """
+    text = doc.text if text is None else text
     title = title if title is not None else guess_title(text)
     structure = read_structure(text)
     title_end = _title_end(text, title)
@@ -133,7 +137,7 @@ def interpret(
     found: dict[str, dict[str, Any]] = {}
     ecosystems = dict.fromkeys(ECOSYSTEMS, 0)
     ecosystem_of = _ecosystem_index(taxonomy)
-    for span, section, (c_start, c_end) in _kept_spans(doc, structure, title_end):
+    for span, section, (c_start, c_end) in _kept_spans(doc, text, structure, title_end):
         start, end = span.start_char, span.end_char
         clause = text[c_start:c_end]
         if start < title_end:
@@ -172,16 +176,15 @@ def interpret(
         seniority=Seniority(level=level, min_years=min_years, evidence=_why),  # type: ignore[arg-type]
         ecosystems=ecosystems,
         certifications=certifications(doc) if certifications else (),
-        unknown_terms=unknown_terms(doc, taxonomy),
+        unknown_terms=unknown_terms(doc, taxonomy, text=text),
         sections=tuple((s.label, s.start, s.end) for s in structure.sections),
     )
 
 
 def _kept_spans(
-    doc: Doc, structure: Structure, title_end: int
+    doc: Doc, text: str, structure: Structure, title_end: int
 ) -> Iterator[tuple[Span, Section, tuple[int, int]]]:
     """Skill spans that count: not in boilerplate (benefits, legal) and not negated."""
-    text = doc.text
     for span in doc.spans.get("skills", []):
         start, end = span.start_char, span.end_char
         section = structure.section_at(start)
@@ -345,6 +348,7 @@ def analyze(
         source=source if source != "-" else posting.source,
         title=title if title is not None else posting.title,
         certifications=certs,
+        text=posting.text,
     )
 
 
@@ -384,7 +388,12 @@ def analyze_many(
         stream(), as_tuples=True, n_process=n_process, batch_size=batch_size
     ):
         yield interpret(
-            doc, taxonomy, source=posting.source, title=posting.title, certifications=certs
+            doc,
+            taxonomy,
+            source=posting.source,
+            title=posting.title,
+            certifications=certs,
+            text=posting.text,
         )
 
 
@@ -403,9 +412,10 @@ def extract_skill_ids(
 
 
 def _skill_ids_of(doc: Doc, taxonomy: Taxonomy) -> set[str]:
-    structure = read_structure(doc.text)
-    title_end = _title_end(doc.text, guess_title(doc.text))
-    ids = {span.id_ for span, _section, _clause in _kept_spans(doc, structure, title_end)}
+    text = doc.text
+    structure = read_structure(text)
+    title_end = _title_end(text, guess_title(text))
+    ids = {span.id_ for span, _section, _clause in _kept_spans(doc, text, structure, title_end)}
     for skill_id in list(ids):
         ids.update(taxonomy.ancestors(skill_id))
     return ids

@@ -82,10 +82,10 @@ _HEADINGS: list[tuple[str, str]] = [
     ),
 ]
 
-_HEADING_RES = [
-    (label, re.compile(r"^(?:" + pattern + r")\s*[:\-–—!.]?\s*$", re.I))
-    for label, pattern in _HEADINGS
-]
+_HEADING_RE = re.compile(
+    "|".join(rf"(?P<{label}>^(?:{pattern})\s*[:\-–—!.]?\s*$)" for label, pattern in _HEADINGS),
+    re.I,
+)
 _LINE_PREFIX = re.compile(r"^[\s#>*_`|=\-•·–—]*")
 _LINE_SUFFIX = re.compile(r"[\s*_`|=:]*$")
 
@@ -148,10 +148,8 @@ def _heading_label(line: str) -> str | None:
     stripped = _LINE_SUFFIX.sub("", _LINE_PREFIX.sub("", line)).strip()
     if not stripped or len(stripped) > 70 or len(stripped.split()) > 9:
         return None
-    for label, regex in _HEADING_RES:
-        if regex.match(stripped):
-            return label
-    return None
+    m = _HEADING_RE.match(stripped)
+    return m.lastgroup if m else None
 
 
 def _inline_heading(line: str) -> tuple[str, int] | None:
