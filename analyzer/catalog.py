@@ -661,6 +661,8 @@ def write_search(result: SearchResult, fmt: str, stream: TextIO) -> None:
             lines.append(
                 f"exact match on the {hit.matched} {hit.spelling!r} (normalised: {result.key!r})"
             )
+            if hit.matched == "id":
+                lines.append("note: postings are matched on names and aliases, not on ids")
         elif hit.rule is not None:
             lines.append(f"ambiguous alias {hit.spelling!r}: it counts only when its rule holds")
             lines.append(f"why: {hit.rule.why}")

@@ -451,6 +451,11 @@ def test_search_exact(bundled: Path) -> None:
     assert run("search", "julia").stdout.splitlines()[1] == (
         "exact match on the name 'Julia' (normalised: 'julia')"
     )
+    assert run("search", "LLMS").stdout == (
+        "'LLMS' -> llms (Large language models)\n"
+        "exact match on the id 'llms' (normalised: 'llms')\n"
+        "note: postings are matched on names and aliases, not on ids\n"
+    )
 
 
 def test_search_ambiguous(bundled: Path) -> None:
