@@ -110,11 +110,15 @@ def _read_yaml(path: Path) -> Any:
         raise TaxonomyError(f"{path}: [{where}] invalid YAML: {problem}") from None
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# The C parser (libyaml) when available: about ten times faster on the shipped files.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
     """Safe YAML loader that refuses duplicate mapping keys instead of keeping the last."""
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -123,7 +127,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
         seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
