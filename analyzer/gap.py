@@ -682,6 +682,7 @@ def _build_report(
         taxonomy,
         stage=stage,
         family=family,
+        ecosystem=ecosystem,
         done=tuple(p.id for p in profile.projects if p.id),
     )
     plan = build_plan(items, explicit, taxonomy, certs[:1], projects)

@@ -575,7 +575,8 @@ def infer_stage(profile: Profile, taxonomy: Taxonomy) -> tuple[str, str]:
         for sid, lo, hi, _ in ranges:
             if years >= lo and (hi is None or years < hi):
                 upper = f"-{hi:g}" if hi is not None else "+"
-                return sid, f"{years:g} years of experience (range {lo:g}{upper})"
+                unit = "year" if years == 1 else "years"
+                return sid, f"{years:g} {unit} of experience (range {lo:g}{upper})"
     if hits:
         sid, kw = hits[0]
         return sid, f"current role {profile.current_role!r} contains {kw!r} (no years given)"

@@ -25,7 +25,8 @@ Certification rules (README, "Gap analysis"):
 
 Projects: greedy weighted set cover of the gaps left after the top
 certification, among catalogue projects that list the stage and that the
-candidate has not done; ties go to projects of the posting's role family,
+candidate has not done; a project built on another cloud than the target
+ecosystem counts x0.25; ties go to projects of the posting's role family,
 then less effort, then id.
 """
 
@@ -46,10 +47,11 @@ from analyzer.gap import (
     coverage,
     restatus,
 )
+from analyzer.taxonomy_models import ECOSYSTEMS
 
 if TYPE_CHECKING:
     from analyzer.taxonomy import Taxonomy
-    from analyzer.taxonomy_models import Certification, CertStatus
+    from analyzer.taxonomy_models import Certification, CertStatus, Project
 
 logger = logging.getLogger(__name__)
 
@@ -115,10 +117,18 @@ def _describe_covers(improved: Sequence[GapItem], before: Sequence[GapItem]) -> 
     ranked = sorted(improved, key=lambda i: (-i.weight, i.id))
     parts = []
     for item in ranked:
-        change = "" if was[item.id] == "missing" else f", {was[item.id]} now"
-        status = "" if item.status == "matched" else f" ({item.status})"
-        parts.append(f"{item.name} ({item.requirement}{change}){status}")
+        change = (
+            ""
+            if (was[item.id], item.status) == ("missing", "matched")
+            else (f", {was[item.id]} -> {item.status}")
+        )
+        parts.append(f"{item.name} ({item.requirement}{change})")
     return ", ".join(parts)
+
+
+def _names(cert_ids: Iterable[str], taxonomy: Taxonomy) -> list[str]:
+    certs = taxonomy.certifications
+    return [certs[c].name if c in certs else c for c in cert_ids]
 
 
 def _ecosystem_factor(cert: Certification, target: str | None) -> tuple[float, str]:
@@ -189,7 +199,7 @@ def rank_certifications(
             if status.status == "retiring":
                 why_not += f": less than {RETIRING_WINDOW_DAYS} days left to sit it"
             if cert.successors:
-                why_not += f"; successor: {', '.join(cert.successors)}"
+                why_not += f"; successor: {', '.join(_names(cert.successors, taxonomy))}"
         elif status.status == "beta" and not include_beta:
             why_not = "in beta (beta exams excluded)"
         elif cert.kind == "course" and stage not in COURSE_STAGES:
@@ -265,9 +275,7 @@ def held_certifications(
     for cert_id in sorted(set(cert_ids)):
         cert = taxonomy.certifications[cert_id]
         status = cert.status_on(as_of)
-        names = [
-            taxonomy.certifications[s].name for s in cert.successors if s in taxonomy.certifications
-        ]
+        names = _names(cert.successors, taxonomy)
         if status.status in ("retired", "closed", "retiring"):
             note = f"{status.describe()}; it still counts for its skills"
             note += (
@@ -288,6 +296,21 @@ def held_certifications(
     return tuple(out)
 
 
+def _project_ecosystem(
+    project: Project, target: str | None, taxonomy: Taxonomy
+) -> tuple[float, str]:
+    """Score factor and note for a project built on a cloud other than the target."""
+    if target is None:
+        return 1.0, ""
+    reach: set[str] = set()
+    for skill_id in project.skills:
+        reach |= {skill_id, *taxonomy.ancestors(skill_id)}
+    clouds = sorted(e for e in ECOSYSTEMS if e in reach)
+    if not clouds or target in clouds:
+        return 1.0, ""
+    return ECOSYSTEM_FACTORS["other"], f"built on {', '.join(clouds)}, not {target}"
+
+
 def choose_projects(
     items: Sequence[GapItem],
     explicit: Iterable[str],
@@ -295,16 +318,19 @@ def choose_projects(
     *,
     stage: str,
     family: str | None,
+    ecosystem: str | None = None,
     done: Iterable[str] = (),
 ) -> tuple[ProjectRec, ...]:
     """Pick 2-3 catalogue projects by greedy weighted set cover of the remaining gaps.
 
-    Each round takes the eligible project with the largest gain (see the module
-    docstring), ties broken by role-family fit, then lower ``effort_days``, then
-    id; rounds stop at the stage's ``projects_max`` (default 3) or when no
-    project closes anything. When fewer than ``projects_min`` (default 2) close
-    a gap, the rest are filled with the eligible projects that exercise the most
-    posting weight, as proof of work for skills already claimed.
+    Each round takes the eligible project with the largest score: its gain (see
+    the module docstring), x0.25 when the project is built on another cloud than
+    the target ecosystem (x1 for cloud-neutral projects); ties broken by larger
+    gain, role-family fit, lower ``effort_days``, then id. Rounds stop at the
+    stage's ``projects_max`` (default 3) or when no project closes anything.
+    When fewer than ``projects_min`` (default 2) close a gap, the rest are
+    filled with the eligible projects that exercise the most posting weight, as
+    proof of work for skills already claimed.
 
     Parameters
     ----------
@@ -315,6 +341,8 @@ def choose_projects(
     stage : str
     family : str or None
         The posting's role family.
+    ecosystem : str or None
+        The target ecosystem; projects on another cloud are scored down.
     done : iterable of str
         Catalogue project ids the candidate has done.
 
@@ -338,8 +366,9 @@ def choose_projects(
         best = None
         for project in pool:
             gain, after, improved = _gain(state, current, project.skills, taxonomy)
+            factor, _ = _project_ecosystem(project, ecosystem, taxonomy)
             fit = 0 if family and family in project.role_families else 1
-            key = (-round(gain, 9), fit, project.effort_days, project.id)
+            key = (-round(gain * factor, 9), -round(gain, 9), fit, project.effort_days, project.id)
             if best is None or key < best[0]:
                 best = (key, project, gain, after, improved)
         assert best is not None
@@ -349,6 +378,9 @@ def choose_projects(
         reason = f"closes {_describe_covers(improved, state)}"
         if family and family in project.role_families:
             reason += f"; fits the {family} role family"
+        eco_note = _project_ecosystem(project, ecosystem, taxonomy)[1]
+        if eco_note:
+            reason += f"; {eco_note}"
         chosen.append(
             ProjectRec(
                 id=project.id,
@@ -364,9 +396,6 @@ def choose_projects(
         state = after
         pool.remove(project)
     if len(chosen) < least and pool:
-        held = set(current)
-        for skill_id in list(current):
-            held.update(taxonomy.ancestors(skill_id))
 
         def exercised(project_skills: Iterable[str]) -> list[GapItem]:
             reach = set(project_skills)
@@ -377,7 +406,11 @@ def choose_projects(
         fillers = sorted(
             pool,
             key=lambda p: (
-                -round(sum(i.weight for i in exercised(p.skills)), 9),
+                -round(
+                    sum(i.weight for i in exercised(p.skills))
+                    * _project_ecosystem(p, ecosystem, taxonomy)[0],
+                    9,
+                ),
                 0 if family and family in p.role_families else 1,
                 p.effort_days,
                 p.id,

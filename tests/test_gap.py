@@ -143,6 +143,8 @@ PROJECTS = [
     _project("drift_monitor", ["model_monitoring", "observability"], effort_days=5),
     _project("k8s_serving", ["kubernetes", "docker", "model_deployment"], effort_days=15),
     _project("intro_notebook", ["python", "pandas"], career_stages=["early"], effort_days=3),
+    _project("vertex_forecast", ["time_series", "vertex_ai"], effort_days=8),
+    _project("sagemaker_forecast", ["time_series", "sagemaker"], effort_days=12),
 ]
 
 
@@ -397,7 +399,7 @@ def test_as_of_decides_retired_and_beta(tax: Taxonomy) -> None:
     reasons = {c.id: c.reason for c in before.excluded_certifications}
     assert reasons["az_fundamentals"] == (
         "retiring on 2026-06-30 (as of 2026-03-01): less than 180 days left to sit it; "
-        "successor: az_fundamentals_new"
+        "successor: Azure AI Fundamentals (new exam)"
     )
     assert reasons["az_fundamentals_new"].startswith("announced (opens 2026-04-01)")
     # a year earlier the old exam is still worth taking, labelled
@@ -421,7 +423,7 @@ def test_as_of_decides_retired_and_beta(tax: Taxonomy) -> None:
     assert _cert_ids(after) == ["az_fundamentals_new"]
     assert after.certifications[0].status_label == "active"
     assert {c.id: c.reason for c in after.excluded_certifications}["az_fundamentals"] == (
-        "retired on 2026-06-30 (as of 2026-10-01); successor: az_fundamentals_new"
+        "retired on 2026-06-30 (as of 2026-10-01); successor: Azure AI Fundamentals (new exam)"
     )
 
 
@@ -519,6 +521,23 @@ def test_set_cover_respects_stage_and_done_projects(tax: Taxonomy) -> None:
     assert "intro_notebook" not in [p.id for p in mid]
     done = choose_projects(items, set(), tax, stage="early", family=None, done=("intro_notebook",))
     assert "intro_notebook" not in [p.id for p in done]
+
+
+def test_projects_on_another_cloud_count_a_quarter(tax: Taxonomy) -> None:
+    items = [_item(tax, "time_series", 3)]
+
+    def first(ecosystem: str | None) -> tuple[str, str]:
+        chosen = choose_projects(items, set(), tax, stage="mid", family=None, ecosystem=ecosystem)
+        return chosen[0].id, chosen[0].reason
+
+    assert first("aws") == ("sagemaker_forecast", "closes Time series and forecasting (required)")
+    assert first("gcp")[0] == "vertex_forecast"
+    assert first(None)[0] == "vertex_forecast"  # less effort
+    # on Azure both are on another cloud: equal score, less effort wins, and the reason says so
+    assert first("azure") == (
+        "vertex_forecast",
+        "closes Time series and forecasting (required); built on gcp, not azure",
+    )
 
 
 def test_projects_fill_to_minimum_with_proof_of_work(tax: Taxonomy) -> None:
