@@ -55,6 +55,16 @@ _PLURAL_OK = re.compile(r"^[A-Za-z][A-Za-z]+$")
 __all__ = ["FACTORY", "Pattern", "SkillMatcher", "alias_variants", "make_skill_matcher"]
 
 
+@dataclass
+class _Key:
+    """What one matcher key stands for: a skill, its category, its rule and spellings."""
+
+    skill_id: str
+    category: str
+    rule: dict[str, Any] | None
+    forms: set[str]
+
+
 @dataclass(frozen=True)
 class Pattern:
     """One spelling to match: the text, its skill, and the ambiguity rule if any."""
@@ -107,10 +117,10 @@ def alias_variants(alias: str, *, plurals: bool = True) -> list[str]:
         out += [" ".join(words), "-".join(words)]
         if "/" in alias:
             out.append("/".join(words))
-        if len(words) <= 3 and all(w.isalnum() for w in words):
+        if ("-" in alias or "/" in alias) and len(words) <= 3 and all(w.isalnum() for w in words):
             out.append("".join(words))
     if plurals:
-        for form in list(out):
+        for form in [f for f in out if " " in f or "-" in f or f == alias]:
             head, _, last = form.rpartition(" ") if " " in form else ("", "", form)
             if "-" in last and " " not in form:
                 head, _, last = form.rpartition("-")
@@ -190,13 +200,22 @@ def _neighbour(doc: Doc, index: int, step: int) -> str:
 
 
 def rule_holds(
-    rule: dict[str, Any], form: str, doc: Doc, start: int, end: int, *, lowercased: bool
+    rule: dict[str, Any],
+    forms: set[str],
+    doc: Doc,
+    start: int,
+    end: int,
+    *,
+    lowercased: bool,
 ) -> bool:
-    """Whether an ambiguous alias (spelled ``form``) at ``doc[start:end]`` names its skill."""
-    if rule.get("case_sensitive") and not lowercased:
-        surface = "".join(t.text for t in doc[start:end])
-        if surface != form.replace(" ", ""):
-            return False
+    """Whether an ambiguous alias at ``doc[start:end]`` names its skill under ``rule``.
+
+    ``forms`` are the alias spellings (spaces removed) that must match exactly
+    when the rule is case-sensitive and the posting is normally cased.
+    """
+    surface = "".join(t.text for t in doc[start:end])
+    if rule.get("case_sensitive") and not lowercased and surface not in forms:
+        return False
     if rule.get("not_next") and _neighbour(doc, end, 1) in {w.lower() for w in rule["not_next"]}:
         return False
     if rule.get("not_prev") and _neighbour(doc, start - 1, -1) in {
@@ -260,7 +279,7 @@ class SkillMatcher(Pipe):
         self.overwrite = overwrite
         self.taxonomy_version: str | None = None
         self._patterns: list[Pattern] = []
-        self._rules: list[dict[str, Any] | None] = []
+        self._keys: dict[str, _Key] = {}
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         if not Doc.has_extension("skills"):
             Doc.set_extension("skills", getter=_doc_skills)
@@ -284,7 +303,7 @@ class SkillMatcher(Pipe):
     def clear(self) -> None:
         """Remove every pattern."""
         self._patterns = []
-        self._rules = []
+        self._keys = {}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.taxonomy_version = None
 
@@ -295,14 +314,25 @@ class SkillMatcher(Pipe):
         self.taxonomy_version = taxonomy.version
 
     def add_patterns(self, patterns: Iterable[Pattern]) -> None:
-        """Add patterns; each is tokenised with the pipeline's tokenizer only."""
-        patterns = list(patterns)
+        """Add patterns; each is tokenised with the pipeline's tokenizer only.
+
+        Patterns of one skill (and one ambiguity rule) share a matcher key, so
+        the matcher holds a few hundred keys however many spellings there are.
+        """
         by_key: dict[str, list[Doc]] = {}
         for pattern in patterns:
-            index = len(self._patterns)
             self._patterns.append(pattern)
-            self._rules.append(pattern.rule)
-            by_key.setdefault(str(index), []).append(self.nlp.make_doc(pattern.text))
+            rule_id = (
+                "" if pattern.rule is None else "|" + srsly.json_dumps(pattern.rule, sort_keys=True)
+            )
+            key = pattern.skill_id + rule_id
+            entry = self._keys.get(key)
+            if entry is None:
+                entry = self._keys[key] = _Key(
+                    pattern.skill_id, pattern.category, pattern.rule, set()
+                )
+            entry.forms.add(pattern.text.replace(" ", ""))
+            by_key.setdefault(key, []).append(self.nlp.make_doc(pattern.text))
         for key, docs in by_key.items():
             self.matcher.add(key, docs)
 
@@ -349,17 +379,13 @@ class SkillMatcher(Pipe):
         candidates: list[Span] = []
         vocab_strings = self.nlp.vocab.strings
         for match_id, start, end in self.matcher(doc):
-            pattern = self._patterns[int(vocab_strings[match_id])]
-            if pattern.rule is not None:
+            key = self._keys[vocab_strings[match_id]]
+            if key.rule is not None:
                 if lowercased is None:
                     lowercased = _is_lowercased(doc)
-                if not rule_holds(
-                    pattern.rule, pattern.text, doc, start, end, lowercased=lowercased
-                ):
+                if not rule_holds(key.rule, key.forms, doc, start, end, lowercased=lowercased):
                     continue
-            candidates.append(
-                Span(doc, start, end, label=pattern.category, span_id=pattern.skill_id)
-            )
+            candidates.append(Span(doc, start, end, label=key.category, span_id=key.skill_id))
         kept = filter_spans(candidates)
         return sorted(kept, key=lambda s: (s.start, s.end, s.id_))
 

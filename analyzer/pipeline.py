@@ -18,6 +18,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from analyzer.analysis import (
@@ -54,13 +55,23 @@ __all__ = ["analyze", "analyze_many", "build_nlp", "extract_skill_ids", "interpr
 
 
 def _customise_tokenizer(nlp: Language) -> None:
-    """Split Markdown residue (``\\-``, ``\\_``, ``**``) off words; keep everything else."""
-    prefixes = [r"\\", *nlp.Defaults.prefixes]
-    suffixes = [r"\\", r"\*+", *nlp.Defaults.suffixes]
-    infixes = [r"\\(?=[\-_*#`])", *nlp.Defaults.infixes]
-    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
-    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    """Split Markdown residue (``\\-``, ``\\_``, ``**``) off words; keep everything else.
+
+    The tokenizer is built once with all three rule sets (setting them one by
+    one on the existing tokenizer reloads its special cases each time).
+    """
+    defaults = nlp.Defaults
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab,
+        rules=defaults.tokenizer_exceptions,
+        prefix_search=spacy.util.compile_prefix_regex([r"\\", *defaults.prefixes]).search,
+        suffix_search=spacy.util.compile_suffix_regex([r"\\", r"\*+", *defaults.suffixes]).search,
+        infix_finditer=spacy.util.compile_infix_regex(
+            [r"\\(?=[\-_*#`])", *defaults.infixes]
+        ).finditer,
+        token_match=defaults.token_match,
+        url_match=defaults.url_match,
+    )
 
 
 def build_nlp(taxonomy: Taxonomy | None = None) -> Language:

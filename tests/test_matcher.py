@@ -149,11 +149,10 @@ def test_alias_variants() -> None:
     assert alias_variants("vector database") == [
         "vector database",
         "vector-database",
-        "vectordatabase",
         "vector databases",
         "vector-databases",
-        "vectordatabases",
     ]
+    assert alias_variants("CI/CD") == ["CI/CD", "CI CD", "CI-CD", "CICD"]
     assert alias_variants("LLM") == ["LLM", "LLMs"]
     assert alias_variants("Pandas", plurals=False) == ["Pandas"]
 
