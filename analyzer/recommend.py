@@ -17,6 +17,9 @@ Certification rules (README, "Gap analysis"):
   recommended at the early stage only (the guide's "reputable ML foundation track");
 * the level must be one the career stage lists (``paths.yaml``) and the
   catalogue must list the stage in ``career_stages``;
+* at the leadership stage a foundational (business-level) credential is only a
+  fallback: it is excluded when a professional or specialty one closes part of
+  the gap (the guide pairs leaders with one advanced technical credential);
 * certifications the candidate holds are excluded;
 * score = gain x ecosystem factor: 1 for the target ecosystem (the posting's
   primary one, else the profile's), 0.75 for vendor-neutral or NVIDIA
@@ -78,6 +81,9 @@ DEFAULT_STAGE_LEVELS: dict[str, tuple[str, ...]] = {
     "mid": ("associate", "professional", "specialty"),
     "leadership": ("professional", "specialty"),
 }
+#: Stages where a foundational credential is only a fallback when no advanced one fits.
+ADVANCED_FIRST_STAGES: tuple[str, ...] = ("leadership",)
+ADVANCED_LEVELS = frozenset({"professional", "specialty"})
 #: Course certificates (no proctored exam) are learning pathways, suggested to these stages only.
 COURSE_STAGES: tuple[str, ...] = ("early",)
 #: A retiring certification is still recommended when it retires later than this after as-of.
@@ -249,7 +255,19 @@ def rank_certifications(
                 reason="; ".join(reasons),
             )
         )
+    if stage in ADVANCED_FIRST_STAGES and any(r.level in ADVANCED_LEVELS for r in ranked):
+        for rec in [r for r in ranked if r.level == "foundational"]:
+            ranked.remove(rec)
+            excluded.append(
+                ExcludedCertification(
+                    rec.id,
+                    rec.name,
+                    f"foundational level: at the {stage} stage the guide asks for one advanced "
+                    "credential, and a professional or specialty one closes part of this gap",
+                )
+            )
     ranked.sort(key=lambda r: (-round(r.score, 9), -round(r.gain, 9), r.id))
+    excluded.sort(key=lambda e: e.id)
     return tuple(ranked[:limit]), tuple(excluded)
 
 

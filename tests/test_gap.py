@@ -386,6 +386,36 @@ def test_stage_fit_excludes_foundational_for_mid_and_professional_for_early(tax:
     )
 
 
+def test_leadership_gets_foundational_only_as_a_fallback(tmp_path: Path) -> None:
+    data = gap_taxonomy_data()
+    data["certifications.yaml"]["certifications"] = [
+        *CERTS,
+        _cert(
+            "genai_leader",
+            name="GenAI Leader",
+            ecosystem="gcp",
+            level="foundational",
+            career_stages=["early", "leadership"],
+            covers=["llms", "guardrails"],
+        ),
+    ]
+    for stage in data["paths.yaml"]["stages"]:
+        if stage["id"] == "leadership":
+            stage["certification_levels"] = ["foundational", "professional", "specialty"]
+    local = load_taxonomy(write_taxonomy(tmp_path / "t", data))
+    lead = profile_with("python", years_experience=12)
+    both = make_posting(local, {"llms": "required", "guardrails": "required", "rag": "required"})
+    report = gap(both, lead, as_of=DAY, taxonomy=local)
+    assert report.stage == "leadership"
+    assert _cert_ids(report) == ["aws_genai_pro"]
+    assert {c.id: c.reason for c in report.excluded_certifications}["genai_leader"] == (
+        "foundational level: at the leadership stage the guide asks for one advanced "
+        "credential, and a professional or specialty one closes part of this gap"
+    )
+    only = make_posting(local, {"guardrails": "required"})
+    assert _cert_ids(gap(only, lead, as_of=DAY, taxonomy=local)) == ["genai_leader"]
+
+
 def test_as_of_decides_retired_and_beta(tax: Taxonomy) -> None:
     posting = make_posting(tax, {"responsible_ai": "required"})
     early = profile_with("python", years_experience=1)
