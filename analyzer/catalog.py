@@ -608,10 +608,11 @@ def write_records(
 
 
 def _terminal_width() -> int:
+    """The terminal's width; 160 when the output is not a terminal (a file or a pipe)."""
     try:
         return os.get_terminal_size().columns
     except OSError:
-        return 100
+        return 160
 
 
 def write_details(details: Sequence[dict[str, Any]], fmt: str, stream: TextIO) -> None:
