@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
+import types
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -898,3 +900,19 @@ def status_counts(items: Iterable[GapItem]) -> Mapping[str, int]:
     """How many items have each status (missing, transferable, matched)."""
     counts = Counter(i.status for i in items)
     return {s: counts.get(s, 0) for s in sorted(_STATUS_ORDER, key=_STATUS_ORDER.get)}
+
+
+class _CallableModule(types.ModuleType):
+    """``analyzer.gap`` names both this module and the :func:`gap` function.
+
+    The package exports the function lazily, but once something imports the
+    module ``analyzer.gap`` the import system binds the module to that name on
+    the package. Making the module callable keeps ``analyzer.gap(posting,
+    profile)`` working in every import order.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> GapReport:
+        return gap(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

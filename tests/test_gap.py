@@ -749,3 +749,15 @@ def test_sample_profiles_validate_against_shipped_taxonomy() -> None:
     for name in ("early-career.yaml", "mid-level.json", "senior-architect.yaml"):
         profile = load_profile(ROOT / "samples" / "profiles" / name, taxonomy=shipped)
         assert profile.skills, name
+
+
+def test_package_level_api_is_callable_in_any_import_order(tax: Taxonomy) -> None:
+    import analyzer
+    import analyzer.gap  # binds the module to the name; it must still be callable
+
+    posting = make_posting(tax, {"python": "required"})
+    report = analyzer.gap(posting, profile_with("python"), as_of=DAY, taxonomy=tax)
+    assert isinstance(report, analyzer.GapReport)
+    assert report.coverage.score == 100.0
+    assert analyzer.load_profile.__module__ == "analyzer.profile"
+    assert analyzer.market_gap.__module__ == "analyzer.gap"
