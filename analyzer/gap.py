@@ -28,7 +28,7 @@ import logging
 import sys
 import types
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -47,6 +47,7 @@ __all__ = [
     "CategoryScore",
     "CertificationRec",
     "Coverage",
+    "ExcludedCertification",
     "GapItem",
     "GapReport",
     "HeldCertification",
@@ -63,7 +64,6 @@ __all__ = [
 Status = Literal["matched", "transferable", "missing"]
 REQUIREMENT_WEIGHTS: dict[str, float] = {"required": 3.0, "preferred": 2.0, "mentioned": 1.0}
 CREDIT: dict[str, float] = {"matched": 1.0, "transferable": 0.5, "missing": 0.0}
-_STATUS_ORDER = {"missing": 0, "transferable": 1, "matched": 2}
 
 
 # --------------------------------------------------------------------------- records
@@ -894,12 +894,6 @@ def market_gap(
         postings=len(analyses),
         notes=tuple(notes),
     )
-
-
-def status_counts(items: Iterable[GapItem]) -> Mapping[str, int]:
-    """How many items have each status (missing, transferable, matched)."""
-    counts = Counter(i.status for i in items)
-    return {s: counts.get(s, 0) for s in sorted(_STATUS_ORDER, key=_STATUS_ORDER.get)}
 
 
 class _CallableModule(types.ModuleType):

@@ -18,7 +18,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -118,7 +118,6 @@ class Profile:
     stage: str | None = None
     source: str = "-"
     kind: Literal["profile", "resume"] = "profile"
-    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def skill_ids(self) -> tuple[str, ...]:

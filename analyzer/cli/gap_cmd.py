@@ -88,6 +88,10 @@ def gap(
             f"unknown role family {role!r} (one of: {', '.join(sorted(taxonomy.roles))})",
             param_hint="--role",
         )
+    if role is not None and not is_collection(postings):
+        raise click.BadParameter(
+            "--role filters a folder or .jsonl file of postings", param_hint="--role"
+        )
     profile = load_profile(profile_path, taxonomy=taxonomy)
     day = as_of.date() if as_of is not None else None
     analyses = analyze_postings(postings, taxonomy=taxonomy)
