@@ -222,7 +222,7 @@ RESUME_SKILLS = {
     "sagemaker",
     "docker",
     "experiment_tracking",
-    "ci_cd",
+    "ci_tools",
     "prompt_engineering",
     "feature_engineering",
     "time_series",
