@@ -29,8 +29,8 @@ Certification rules (README, "Gap analysis"):
 Projects: greedy weighted set cover of the gaps left after the top
 certification, among catalogue projects that list the stage and that the
 candidate has not done; a project built on another cloud than the target
-ecosystem counts x0.25; ties go to projects of the posting's role family,
-then less effort, then id.
+ecosystem counts x0.25, one outside the posting's role family x0.5; ties go
+to larger gain, the posting's role family, less effort, then id.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ __all__ = [
     "BETA_FACTOR",
     "COURSE_STAGES",
     "ECOSYSTEM_FACTORS",
+    "OFF_FAMILY_FACTOR",
     "RETIRING_WINDOW_DAYS",
     "build_plan",
     "choose_projects",
@@ -81,6 +82,8 @@ DEFAULT_STAGE_LEVELS: dict[str, tuple[str, ...]] = {
     "mid": ("associate", "professional", "specialty"),
     "leadership": ("professional", "specialty"),
 }
+#: Projects outside the posting's role family count half: proof of work should match the role.
+OFF_FAMILY_FACTOR = 0.5
 #: Stages where a foundational credential is only a fallback when no advanced one fits.
 ADVANCED_FIRST_STAGES: tuple[str, ...] = ("leadership",)
 ADVANCED_LEVELS = frozenset({"professional", "specialty"})
@@ -343,8 +346,9 @@ def choose_projects(
 
     Each round takes the eligible project with the largest score: its gain (see
     the module docstring), x0.25 when the project is built on another cloud than
-    the target ecosystem (x1 for cloud-neutral projects); ties broken by larger
-    gain, role-family fit, lower ``effort_days``, then id. Rounds stop at the
+    the target ecosystem (x1 for cloud-neutral projects), x0.5 when it does not
+    list the posting's role family; ties broken by larger gain, role-family fit,
+    lower ``effort_days``, then id. Rounds stop at the
     stage's ``projects_max`` (default 3) or when no project closes anything.
     When fewer than ``projects_min`` (default 2) close a gap, the rest are
     filled with the eligible projects that exercise the most posting weight, as
@@ -385,7 +389,8 @@ def choose_projects(
         for project in pool:
             gain, after, improved = _gain(state, current, project.skills, taxonomy)
             factor, _ = _project_ecosystem(project, ecosystem, taxonomy)
-            fit = 0 if family and family in project.role_families else 1
+            fit = 0 if not family or family in project.role_families else 1
+            factor *= OFF_FAMILY_FACTOR if fit else 1.0
             key = (-round(gain * factor, 9), -round(gain, 9), fit, project.effort_days, project.id)
             if best is None or key < best[0]:
                 best = (key, project, gain, after, improved)

@@ -761,3 +761,15 @@ def test_package_level_api_is_callable_in_any_import_order(tax: Taxonomy) -> Non
     assert report.coverage.score == 100.0
     assert analyzer.load_profile.__module__ == "analyzer.profile"
     assert analyzer.market_gap.__module__ == "analyzer.gap"
+
+
+def test_projects_outside_the_role_family_count_half(tax: Taxonomy) -> None:
+    items = [_item(tax, "rag", 2), _item(tax, "model_monitoring", 3)]
+    # drift_monitor (machine_learning_engineer) closes 3, rag_app (ai_engineer) closes 2
+    neutral = choose_projects(items, set(), tax, stage="mid", family=None)
+    assert [p.id for p in neutral] == ["drift_monitor", "rag_app"]
+    ai = choose_projects(items, set(), tax, stage="mid", family="ai_engineer")
+    assert [p.id for p in ai] == ["rag_app", "drift_monitor"]  # 2 x 1 beats 3 x 0.5
+    assert ai[0].reason == (
+        "closes Retrieval-augmented generation (required); fits the ai_engineer role family"
+    )
