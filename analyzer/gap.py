@@ -136,7 +136,8 @@ class CategoryScore:
         """``Core: 100 x 7.5 / 12.0 = 62.5`` or ``Core: no skills in the posting``."""
         if not self.total:
             return f"{self.name}: no skills of this category in the posting"
-        return f"{self.name}: 100 x {self.earned:g} / {self.total:g} = {self.score:g}"
+        earned, total = round(self.earned, 2), round(self.total, 2)
+        return f"{self.name}: 100 x {earned:g} / {total:g} = {self.score:g}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

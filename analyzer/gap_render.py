@@ -76,7 +76,9 @@ def report_blocks(report: GapReport) -> list[Block]:
     else:
         heading = f"Gap: {report.title or report.source}"
     blocks.append(Block("h1", heading))
-    role = report.role_name or report.role_family or "unknown"
+    role = report.role_name or report.role_family
+    if role is None:
+        role = "mixed (no single majority)" if report.scope == "market" else "unknown"
     blocks.append(
         Block(
             "ul",
@@ -97,7 +99,7 @@ def report_blocks(report: GapReport) -> list[Block]:
             "table",
             headers=("Part", "Score", "Earned", "Total"),
             rows=tuple(
-                (c.name, _num(c.score), f"{c.earned:g}", f"{c.total:g}")
+                (c.name, _num(c.score), _num(round(c.earned, 2)), _num(round(c.total, 2)))
                 for c in (report.coverage.overall, *report.coverage.categories)
             ),
         )

@@ -773,3 +773,27 @@ def test_projects_outside_the_role_family_count_half(tax: Taxonomy) -> None:
     assert ai[0].reason == (
         "closes Retrieval-augmented generation (required); fits the ai_engineer role family"
     )
+
+
+def test_writers_render_market_shares_and_mixed_family(tax: Taxonomy) -> None:
+    import io
+
+    from analyzer.gap_render import WRITERS
+
+    postings = [
+        make_posting(tax, {"docker": "required"}),
+        make_posting(tax, {"docker": "required"}, family="ai_engineer"),
+        make_posting(tax, {"sql": "required"}, family="data_scientist"),
+    ]
+    report = market_gap(postings, profile_with("python"), as_of=DAY, taxonomy=tax, source="d")
+    assert report.role_family is None
+    out = {}
+    for name, writer in WRITERS.items():
+        stream = io.StringIO()
+        writer(report, stream)
+        out[name] = stream.getvalue()
+    assert out["text"].splitlines()[0] == "Market gap: 3 postings in d"
+    assert "  - Role family: mixed (no single majority)" in out["text"]
+    assert "| Docker | docker | cloud_mlops | required | 2 | 2/3 (67%) |  |" in out["markdown"]
+    assert "<td>2/3 (67%)</td>" in out["html"]
+    assert json.loads(out["json"])["missing"][0]["share"] == 0.6667
