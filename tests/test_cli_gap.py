@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from taxonomy_fixtures import write_taxonomy
-from test_gap import gap_taxonomy_data
+from test_gap import gap_taxonomy_data, shipped_taxonomy
 
 import analyzer.taxonomy
 from analyzer.cli import cli
@@ -247,16 +247,9 @@ def test_help(flag: str) -> None:
 # --------------------------------------------------------------------------- shipped data
 
 
-def _shipped() -> Taxonomy:
-    try:
-        return load_taxonomy()
-    except Exception as exc:  # pragma: no cover - only while the data is being written
-        pytest.skip(f"shipped taxonomy does not load yet: {exc}")
-
-
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html"])
 def test_sample_posting_and_profile(fmt: str) -> None:
-    _shipped()
+    shipped_taxonomy()
     result = run(
         "gap",
         str(ROOT / "samples" / "postings" / "ml-engineer-aws.txt"),

@@ -735,20 +735,12 @@ def test_market_gap_of_no_postings_is_empty(tax: Taxonomy) -> None:
 # --------------------------------------------------------------------------- shipped data
 
 
-def _shipped() -> Taxonomy:
+def shipped_taxonomy() -> Taxonomy:
+    """The bundled taxonomy (skips while the data does not load)."""
     try:
         return load_taxonomy()
     except Exception as exc:  # pragma: no cover - only while the data is being written
         pytest.skip(f"shipped taxonomy does not load yet: {exc}")
-
-
-def test_sample_profiles_validate_against_shipped_taxonomy() -> None:
-    from analyzer.profile import load_profile
-
-    shipped = _shipped()
-    for name in ("early-career.yaml", "mid-level.json", "senior-architect.yaml"):
-        profile = load_profile(ROOT / "samples" / "profiles" / name, taxonomy=shipped)
-        assert profile.skills, name
 
 
 def test_package_level_api_is_callable_in_any_import_order(tax: Taxonomy) -> None:

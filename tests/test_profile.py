@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from taxonomy_fixtures import write_taxonomy
-from test_gap import gap_taxonomy_data
+from test_gap import gap_taxonomy_data, shipped_taxonomy
 
 from analyzer.errors import InputError, ProfileError
 from analyzer.profile import (
@@ -190,22 +190,15 @@ def test_missing_and_unsupported_files(tmp_path: Path, tax: Taxonomy) -> None:
 # --------------------------------------------------------------------------- samples and resumes
 
 
-def _shipped() -> Taxonomy:
-    try:
-        return load_taxonomy()
-    except Exception as exc:  # pragma: no cover - only while the data is being written
-        pytest.skip(f"shipped taxonomy does not load yet: {exc}")
-
-
 @pytest.mark.parametrize("name", ["early-career.yaml", "mid-level.json", "senior-architect.yaml"])
 def test_sample_profiles_load(name: str) -> None:
-    profile = load_profile(PROFILES / name, taxonomy=_shipped())
+    profile = load_profile(PROFILES / name, taxonomy=shipped_taxonomy())
     assert profile.kind == "profile"
     assert len(profile.skills) >= 7
 
 
 def test_sample_mid_level_holds_a_retired_certification() -> None:
-    profile = load_profile(PROFILES / "mid-level.json", taxonomy=_shipped())
+    profile = load_profile(PROFILES / "mid-level.json", taxonomy=shipped_taxonomy())
     assert profile.certifications == ("azure_dp_100",)
     assert profile.stage is None
     assert profile.preferred_ecosystem == "aws"
@@ -231,7 +224,7 @@ RESUME_SKILLS = {
 
 @pytest.mark.parametrize("suffix", ["txt", "md", "pdf", "docx"])
 def test_resume_in_every_format(suffix: str) -> None:
-    profile = load_profile(PROFILES / f"resume.{suffix}", taxonomy=_shipped())
+    profile = load_profile(PROFILES / f"resume.{suffix}", taxonomy=shipped_taxonomy())
     assert profile.kind == "resume"
     assert profile.name == "Sam Rivera"
     assert profile.current_role == "Machine Learning Engineer"
@@ -242,7 +235,7 @@ def test_resume_in_every_format(suffix: str) -> None:
 
 
 def test_resume_formats_agree() -> None:
-    shipped = _shipped()
+    shipped = shipped_taxonomy()
     ids = {
         suffix: load_profile(PROFILES / f"resume.{suffix}", taxonomy=shipped).skill_ids
         for suffix in ("txt", "md", "pdf", "docx")
@@ -254,7 +247,7 @@ def test_empty_resume_is_refused(tmp_path: Path) -> None:
     empty = tmp_path / "cv.txt"
     empty.write_text("   \n", encoding="utf-8")
     with pytest.raises(InputError):
-        load_profile(empty, taxonomy=_shipped())
+        load_profile(empty, taxonomy=shipped_taxonomy())
 
 
 def test_make_resumes_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
