@@ -12,6 +12,8 @@ import click
 
 _MODULES: list[str] = [
     "analyze_cmd",
+    "batch_cmd",
+    "classify_cmd",
     "gap_cmd",
     "taxonomy_cmd",
 ]

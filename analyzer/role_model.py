@@ -1,0 +1,406 @@
+"""The numpy-only role-family scorer that reads a plain model directory.
+
+``skillgap analyze`` classifies postings with :class:`RoleModel`, which needs
+only numpy, the standard library and our light modules (never scikit-learn):
+it rebuilds the features from the shared tokenisers
+(:mod:`analyzer.role_tokens`), the taxonomy signals (:mod:`analyzer.role_signals`),
+the stored vocabularies and idf weights, and applies the stored coefficients
+and temperature. Its probabilities equal those of the fitted
+:class:`analyzer.classifier.RoleClassifier` it was exported from.
+
+Examples
+--------
+>>> model = load_role_model()  # doctest: +SKIP
+>>> model.predict("MLOps Engineer\\nRun Kubeflow pipelines on Kubernetes.").family  # doctest: +SKIP
+'mlops_engineer'
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analyzer.analysis import RolePrediction
+from analyzer.errors import ModelError
+from analyzer.model_io import check_taxonomy_version, read_model_dir
+from analyzer.role_signals import RoleSignals
+from analyzer.role_tokens import resolve_titles, title_analyzer, word_analyzer
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "EVIDENCE_TOP",
+    "RoleModel",
+    "classify_posting",
+    "default_model_dir",
+    "load_role_model",
+]
+
+EVIDENCE_TOP = 5
+"""How many evidence strings a prediction carries."""
+
+BLOCKS = ("words", "title", "title_patterns", "mentions", "skills")
+
+
+def default_model_dir() -> Path:
+    """The shipped model inside the package (``analyzer/models/role``)."""
+    return Path(str(resources.files("analyzer").joinpath("models", "role")))
+
+
+def _tfidf(terms_of: list[list[str]], vocabulary: Mapping[str, int], idf: np.ndarray) -> np.ndarray:
+    """Sublinear-tf, l2-normalised TF-IDF rows, as scikit-learn's TfidfVectorizer computes them."""
+    out = np.zeros((len(terms_of), len(vocabulary)), dtype=np.float64)
+    for row, terms in enumerate(terms_of):
+        counts = Counter(vocabulary[t] for t in terms if t in vocabulary)
+        if not counts:
+            continue
+        cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        values = (np.log(tf) + 1.0) * idf[cols]
+        out[row, cols] = values / np.sqrt(np.dot(values, values))
+    return out
+
+
+class RoleModel:
+    """A trained role-family model in plain data, scored with numpy.
+
+    Build one with :func:`load_role_model` or :meth:`from_data`.
+
+    Attributes
+    ----------
+    classes : tuple of str
+        The families the model was trained on (column order of the probabilities).
+    families : tuple of str
+        Every family of the taxonomy (keys of :attr:`RolePrediction.probabilities`).
+    taxonomy_version : str
+        The taxonomy version the model was trained on.
+    source : str
+        Where the model was read from.
+    """
+
+    def __init__(self, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray], *, source: str):
+        try:
+            self._setup(meta, arrays, source)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ModelError(f"{source}: malformed model ({exc!r})") from None
+
+    def _setup(
+        self, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray], source: str
+    ) -> None:
+        self.source = source
+        self.meta = dict(meta)
+        params = meta["params"]
+        self.use_title = bool(params["use_title"])
+        self.use_skills = bool(params["use_skills"])
+        self.title_ngram_range = (
+            int(params["title_ngram_range"][0]),
+            int(params["title_ngram_range"][1]),
+        )
+        self.weights = {
+            "words": float(params["word_weight"]),
+            "title": float(params["title_weight"]),
+            "title_patterns": float(params["pattern_weight"]),
+            "mentions": float(params["mention_weight"]),
+            "skills": float(params["skill_weight"]),
+        }
+        self.signals = RoleSignals.from_dict(meta["signals"])
+        self.taxonomy_version = str(meta["taxonomy_version"])
+        self.classes = tuple(str(c) for c in meta["classes"])
+        self.families = tuple(self.signals.families)
+        unknown = [c for c in self.classes if c not in self.families]
+        if unknown:
+            raise ValueError(f"classes {unknown} are not families of the taxonomy")
+        self.word_terms = [str(t) for t in meta["word_vocabulary"]]
+        self.title_terms = [str(t) for t in meta["title_vocabulary"]]
+        self.word_vocabulary = {t: i for i, t in enumerate(self.word_terms)}
+        self.title_vocabulary = {t: i for i, t in enumerate(self.title_terms)}
+        self.word_idf = np.asarray(arrays["word_idf"], dtype=np.float64).reshape(-1)
+        self.title_idf = np.asarray(arrays["title_idf"], dtype=np.float64).reshape(-1)
+        self.coef = np.asarray(arrays["coef"], dtype=np.float64)
+        self.intercept = np.asarray(arrays["intercept"], dtype=np.float64).reshape(-1)
+        self.temperature = float(meta.get("temperature", 1.0))
+        self.blocks = [(str(name), int(size)) for name, size in meta["blocks"]]
+        names = self.signals.block_names()
+        expected = {
+            "words": len(self.word_terms),
+            "title": len(self.title_terms),
+            "title_patterns": len(names["title"]),
+            "mentions": len(names["mentions"]),
+            "skills": len(names["skills"]),
+        }
+        for name, size in self.blocks:
+            if name not in expected or expected[name] != size:
+                raise ValueError(f"block {name!r} of size {size} does not match its vocabulary")
+        width = sum(size for _, size in self.blocks)
+        if len(self.word_idf) != len(self.word_terms) or len(self.title_idf) != len(
+            self.title_terms
+        ):
+            raise ValueError("idf lengths do not match the vocabularies")
+        if self.coef.shape != (len(self.classes), width) or self.intercept.shape != (
+            len(self.classes),
+        ):
+            raise ValueError(
+                f"coefficients of shape {self.coef.shape} do not match "
+                f"{len(self.classes)} classes x {width} features"
+            )
+        if not (math.isfinite(self.temperature) and self.temperature > 0):
+            raise ValueError(f"temperature {self.temperature} must be a positive number")
+        self._names = {"title_patterns": names["title"], "mentions": names["mentions"]}
+        self._names["skills"] = names["skills"]
+
+    @classmethod
+    def from_data(
+        cls, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray], *, source: str = "<memory>"
+    ) -> RoleModel:
+        """A scorer over already-loaded plain data (``meta`` + ``arrays``)."""
+        return cls(meta, arrays, source=source)
+
+    # ------------------------------------------------------------------ features
+
+    def features(
+        self,
+        texts: Sequence[str],
+        *,
+        titles: Sequence[str | None] | None = None,
+        skill_lists: Sequence[Sequence[str]] | None = None,
+    ) -> np.ndarray:
+        """The weighted feature matrix of each posting (dense, float64)."""
+        resolved = resolve_titles(texts, titles, use_title=self.use_title)
+        parts = []
+        for name, _size in self.blocks:
+            if name == "words":
+                block = _tfidf(
+                    [word_analyzer(t) for t in texts], self.word_vocabulary, self.word_idf
+                )
+            elif name == "title":
+                block = _tfidf(
+                    [title_analyzer(t, ngram_range=self.title_ngram_range) for t in resolved],
+                    self.title_vocabulary,
+                    self.title_idf,
+                )
+            elif name == "title_patterns":
+                block = self.signals.title_block(resolved)
+            elif name == "mentions":
+                block = self.signals.mention_block(texts)
+            else:
+                lists = skill_lists if skill_lists is not None else [()] * len(texts)
+                block = self.signals.skill_block(lists)
+            parts.append(block * self.weights[name])
+        return np.hstack(parts) if parts else np.zeros((len(texts), 0))
+
+    def _logits(self, features: np.ndarray) -> np.ndarray:
+        return (features @ self.coef.T + self.intercept) / self.temperature
+
+    def predict_proba_many(
+        self,
+        texts: Sequence[str],
+        *,
+        titles: Sequence[str | None] | None = None,
+        skill_lists: Sequence[Sequence[str]] | None = None,
+    ) -> np.ndarray:
+        """Probabilities over :attr:`classes`, one row per posting.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Posting texts.
+        titles : sequence of (str or None), optional
+            Titles; missing ones fall back to the first line when the model uses titles.
+        skill_lists : sequence of sequence of str, optional
+            Taxonomy skill ids of each posting (e.g. from
+            :func:`analyzer.pipeline.extract_skill_ids`); None means none found.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_postings, n_classes)
+        """
+        return _softmax(self._logits(self.features(texts, titles=titles, skill_lists=skill_lists)))
+
+    def predict(
+        self, text: str, *, title: str | None = None, skill_ids: Sequence[str] = ()
+    ) -> RolePrediction:
+        """The role family of one posting, with probabilities, runner-up and evidence.
+
+        Parameters
+        ----------
+        text : str
+            The posting text.
+        title : str, optional
+            Its title; None falls back to the first line of ``text``.
+        skill_ids : sequence of str
+            The taxonomy skill ids found in the posting.
+
+        Returns
+        -------
+        RolePrediction
+        """
+        return self.predict_many([text], titles=[title], skill_lists=[skill_ids])[0]
+
+    def predict_many(
+        self,
+        texts: Sequence[str],
+        *,
+        titles: Sequence[str | None] | None = None,
+        skill_lists: Sequence[Sequence[str]] | None = None,
+    ) -> list[RolePrediction]:
+        """:meth:`predict` for many postings at once (one matrix product)."""
+        features = self.features(texts, titles=titles, skill_lists=skill_lists)
+        probs = _softmax(self._logits(features))
+        resolved = resolve_titles(texts, titles, use_title=self.use_title)
+        out = []
+        for row in range(len(texts)):
+            order = np.argsort(-probs[row], kind="stable")
+            best = int(order[0])
+            runner = int(order[1]) if len(order) > 1 else None
+            by_class = dict(zip(self.classes, probs[row].tolist(), strict=True))
+            out.append(
+                RolePrediction(
+                    family=self.classes[best],
+                    confidence=float(probs[row, best]),
+                    probabilities={f: float(by_class.get(f, 0.0)) for f in self.families},
+                    evidence=self.evidence(features[row], best, resolved[row]),
+                    runner_up=self.classes[runner] if runner is not None else None,
+                )
+            )
+        return out
+
+    # ------------------------------------------------------------------ evidence
+
+    def contributions(self, features: np.ndarray, class_index: int) -> list[tuple[str, float]]:
+        """How much each named feature moved ``class_index`` above the average class.
+
+        Title n-grams are summed into one ``title`` entry. Sorted by decreasing
+        contribution (ties by name).
+        """
+        weights = self.coef[class_index] - self.coef.mean(axis=0)
+        contrib = features * weights / self.temperature
+        totals: dict[str, float] = {}
+        start = 0
+        for name, size in self.blocks:
+            part = contrib[start : start + size]
+            if name == "words":
+                for col in np.flatnonzero(part):
+                    totals[f"word:{self.word_terms[col]}"] = float(part[col])
+            elif name in ("title", "title_patterns"):
+                if np.any(part):
+                    totals["title"] = totals.get("title", 0.0) + float(part.sum())
+            else:
+                names = self._names[name]
+                for col in np.flatnonzero(part):
+                    totals[names[col]] = float(part[col])
+            start += size
+        return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def evidence(
+        self, features: np.ndarray, class_index: int, title: str | None, *, top: int = EVIDENCE_TOP
+    ) -> tuple[str, ...]:
+        """Short strings naming the features that pushed the decision most."""
+        out = []
+        for name, value in self.contributions(features, class_index):
+            if value <= 0 or len(out) >= top:
+                break
+            out.append(_describe(name, title))
+        return tuple(out)
+
+
+def _describe(name: str, title: str | None) -> str:
+    if name == "title":
+        return f"title: {(title or '').strip().lower()!r}"
+    kind, _, value = name.partition(":")
+    if kind == "word":
+        return f"word: {value}"
+    if kind == "skill":
+        return f"skill: {value}"
+    if kind == "category_share":
+        return f"skill category: {value}"
+    if kind in ("emphasis", "emphasis_share"):
+        return f"skills emphasised by {value}"
+    if kind in ("mentions", "mention_head", "mention_share"):
+        return f"text names a {value} title"
+    return name
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def load_role_model(
+    path: str | os.PathLike[str] | None = None, *, check_taxonomy: bool = True
+) -> RoleModel:
+    """Read a plain model directory (default: the shipped model), once per process.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A directory written by ``skillgap train`` or
+        :meth:`analyzer.classifier.RoleClassifier.save`.
+    check_taxonomy : bool
+        Refuse a model trained on another taxonomy version than the one in use.
+
+    Returns
+    -------
+    RoleModel
+
+    Raises
+    ------
+    ModelError
+        For a pickle, a malformed directory or a taxonomy-version mismatch.
+    """
+    directory = Path(path) if path is not None else default_model_dir()
+    try:
+        stamp = (directory / "model.json").stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _load(str(directory.resolve()), check_taxonomy, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(directory: str, check_taxonomy: bool, stamp: int) -> RoleModel:
+    """Cached by path, check flag and the modification time of ``model.json``."""
+    meta, arrays = read_model_dir(directory)
+    if check_taxonomy:
+        from analyzer.taxonomy import get_taxonomy
+
+        check_taxonomy_version(meta, str(get_taxonomy().version), source=directory)
+    return RoleModel(meta, arrays, source=directory)
+
+
+def classify_posting(
+    text: str,
+    *,
+    title: str | None = None,
+    model: str | os.PathLike[str] | None = None,
+) -> RolePrediction:
+    """Extract the skills of one posting and classify it with a plain model.
+
+    Parameters
+    ----------
+    text : str
+        The posting text.
+    title : str, optional
+        Its title (default: the first line).
+    model : path-like, optional
+        A model directory (default: the shipped model).
+
+    Returns
+    -------
+    RolePrediction
+    """
+    role_model = load_role_model(model)
+    skills: Sequence[str] = ()
+    if role_model.use_skills:
+        from analyzer.pipeline import extract_skill_ids
+
+        skills = extract_skill_ids([text])[0]
+    return role_model.predict(text, title=title, skill_ids=skills)

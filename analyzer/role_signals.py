@@ -1,0 +1,279 @@
+"""Taxonomy signals of a posting for the role classifier, as plain data and numpy.
+
+:class:`RoleSignals` holds what the classifier takes from the taxonomy (the
+title patterns and skill emphasis of each role family, the skill vocabulary
+and categories) as plain, JSON-serialisable data, and turns postings into a
+dense feature block. The trained estimator (:mod:`analyzer.classifier`) and
+the numpy scorer (:mod:`analyzer.role_model`) call the same
+:meth:`RoleSignals.transform`, so their features agree exactly. Imports numpy
+and the standard library only.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from analyzer.taxonomy import Taxonomy
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["HEAD_CHARS", "RoleSignals", "pattern_key"]
+
+HEAD_CHARS = 600
+"""A family phrase within the first characters of a posting usually names the role itself."""
+
+_NON_ALNUM = re.compile(r"[^a-z0-9+#]+")
+
+
+def pattern_key(text: str) -> str:
+    """Lower-case ``text`` with punctuation as single spaces, padded with one space each side.
+
+    Title patterns are matched as whole-word phrases: ``pattern_key(p) in pattern_key(title)``.
+
+    Examples
+    --------
+    >>> pattern_key("Software Engineer, Machine-Learning")
+    ' software engineer machine learning '
+    """
+    return " " + _NON_ALNUM.sub(" ", text.lower()).strip() + " "
+
+
+@dataclass(frozen=True)
+class RoleSignals:
+    """What the role classifier reads from the taxonomy, and the features it derives.
+
+    Parameters
+    ----------
+    families : tuple of str
+        Role family ids, in taxonomy order.
+    title_patterns : tuple of tuple of str
+        The title phrases of each family (same order as ``families``).
+    skill_ids : tuple of str
+        The skill vocabulary (sorted taxonomy skill ids).
+    skill_categories : tuple of str
+        The category of each skill in ``skill_ids``.
+    categories : tuple of str
+        The skill categories, in taxonomy order.
+    emphasis : tuple of tuple of float
+        ``emphasis[f][s]``: the weight family ``f`` gives skill ``skill_ids[s]`` (0 if none).
+    taxonomy_version : str
+        The version of the taxonomy these signals came from.
+    """
+
+    families: tuple[str, ...]
+    title_patterns: tuple[tuple[str, ...], ...]
+    skill_ids: tuple[str, ...]
+    skill_categories: tuple[str, ...]
+    categories: tuple[str, ...]
+    emphasis: tuple[tuple[float, ...], ...]
+    taxonomy_version: str
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_taxonomy(cls, taxonomy: Taxonomy) -> RoleSignals:
+        """Collect the signals of a loaded taxonomy.
+
+        Parameters
+        ----------
+        taxonomy : Taxonomy
+            A validated taxonomy (:func:`analyzer.taxonomy.get_taxonomy`).
+
+        Returns
+        -------
+        RoleSignals
+        """
+        from analyzer.taxonomy_models import CATEGORIES
+
+        families = tuple(taxonomy.roles)
+        skill_ids = tuple(sorted(taxonomy.skills))
+        column = {sid: i for i, sid in enumerate(skill_ids)}
+        emphasis = []
+        for fam in families:
+            row = [0.0] * len(skill_ids)
+            for sid, weight in taxonomy.roles[fam].emphasis.items():
+                row[column[sid]] = float(weight)
+            emphasis.append(tuple(row))
+        return cls(
+            families=families,
+            title_patterns=tuple(tuple(taxonomy.roles[f].title_patterns) for f in families),
+            skill_ids=skill_ids,
+            skill_categories=tuple(taxonomy.skills[s].category for s in skill_ids),
+            categories=tuple(CATEGORIES),
+            emphasis=tuple(emphasis),
+            taxonomy_version=str(taxonomy.version),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-serialisable form (inverse of :meth:`from_dict`)."""
+        return {
+            "families": list(self.families),
+            "title_patterns": [list(p) for p in self.title_patterns],
+            "skill_ids": list(self.skill_ids),
+            "skill_categories": list(self.skill_categories),
+            "categories": list(self.categories),
+            "emphasis": {
+                fam: {sid: w for sid, w in zip(self.skill_ids, row, strict=True) if w}
+                for fam, row in zip(self.families, self.emphasis, strict=True)
+            },
+            "taxonomy_version": self.taxonomy_version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RoleSignals:
+        """Rebuild from :meth:`to_dict` output; raises ``ValueError`` on a malformed dict."""
+        try:
+            families = tuple(str(f) for f in data["families"])
+            skill_ids = tuple(str(s) for s in data["skill_ids"])
+            column = {sid: i for i, sid in enumerate(skill_ids)}
+            emphasis = []
+            for fam in families:
+                row = [0.0] * len(skill_ids)
+                for sid, weight in dict(data["emphasis"].get(fam, {})).items():
+                    row[column[sid]] = float(weight)
+                emphasis.append(tuple(row))
+            signals = cls(
+                families=families,
+                title_patterns=tuple(
+                    tuple(str(p) for p in pats) for pats in data["title_patterns"]
+                ),
+                skill_ids=skill_ids,
+                skill_categories=tuple(str(c) for c in data["skill_categories"]),
+                categories=tuple(str(c) for c in data["categories"]),
+                emphasis=tuple(emphasis),
+                taxonomy_version=str(data["taxonomy_version"]),
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"malformed role signals: {exc!r}") from None
+        if len(signals.title_patterns) != len(families) or len(signals.skill_categories) != len(
+            skill_ids
+        ):
+            raise ValueError("malformed role signals: list lengths disagree")
+        return signals
+
+    # ------------------------------------------------------------------ features
+
+    def block_names(self) -> dict[str, list[str]]:
+        """Column names of each feature block (``title``, ``mentions``, ``skills``), in order."""
+        fams = self.families
+        return {
+            "title": [*(f"title_pattern:{f}" for f in fams), "title_present"],
+            "mentions": [
+                *(f"mentions:{f}" for f in fams),
+                *(f"mention_head:{f}" for f in fams),
+                *(f"mention_share:{f}" for f in fams),
+            ],
+            "skills": [
+                *(f"skill:{s}" for s in self.skill_ids),
+                *(f"category_share:{c}" for c in self.categories),
+                *(f"emphasis:{f}" for f in fams),
+                *(f"emphasis_share:{f}" for f in fams),
+            ],
+        }
+
+    def _keys(self) -> list[tuple[str, ...]]:
+        return [tuple(pattern_key(p) for p in pats) for pats in self.title_patterns]
+
+    def title_block(self, titles: Sequence[str | None]) -> np.ndarray:
+        """Which families' title patterns each title contains, plus a "has a title" flag.
+
+        Parameters
+        ----------
+        titles : sequence of (str or None)
+            Posting titles; None gives a row of zeros.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_postings, n_families + 1)
+        """
+        n_fam = len(self.families)
+        out = np.zeros((len(titles), n_fam + 1), dtype=np.float64)
+        keys = self._keys()
+        for row, title in enumerate(titles):
+            if title:
+                tkey = pattern_key(title)
+                for f, pats in enumerate(keys):
+                    out[row, f] = float(any(p in tkey for p in pats))
+                out[row, n_fam] = 1.0
+        return out
+
+    def mention_block(self, texts: Sequence[str]) -> np.ndarray:
+        """How often the text names each family's title phrases, early and in share.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Posting texts.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_postings, 3 * n_families)
+            ``log1p(count)``, "named within the first :data:`HEAD_CHARS` characters",
+            and the share of all family phrases, for each family.
+        """
+        n_fam = len(self.families)
+        out = np.zeros((len(texts), 3 * n_fam), dtype=np.float64)
+        keys = self._keys()
+        for row, text in enumerate(texts):
+            body = pattern_key(text)
+            head = pattern_key(text[:HEAD_CHARS])
+            counts = [sum(body.count(p) for p in pats) for pats in keys]
+            total = sum(counts)
+            for f, count in enumerate(counts):
+                out[row, f] = math.log1p(count)
+                out[row, n_fam + f] = float(any(p in head for p in keys[f]))
+                out[row, 2 * n_fam + f] = count / total if total else 0.0
+        return out
+
+    def skill_block(self, skill_lists: Sequence[Sequence[str]]) -> np.ndarray:
+        """Skill indicators, category shares and role-emphasis coverage of each posting.
+
+        Parameters
+        ----------
+        skill_lists : sequence of sequence of str
+            Taxonomy skill ids found in each posting; ids outside the vocabulary are ignored.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_postings, n_skills + n_categories + 2 * n_families)
+            For each family, ``emphasis`` is the share of the family's total emphasis
+            weight that the posting's skills cover, and ``emphasis_share`` that coverage
+            divided by the coverage summed over families.
+        """
+        n_fam, n_skill = len(self.families), len(self.skill_ids)
+        n_cat = len(self.categories)
+        out = np.zeros((len(skill_lists), n_skill + n_cat + 2 * n_fam), dtype=np.float64)
+        column = {sid: i for i, sid in enumerate(self.skill_ids)}
+        cat_index = {c: i for i, c in enumerate(self.categories)}
+        skill_cat = np.array([cat_index.get(c, -1) for c in self.skill_categories], dtype=np.int64)
+        emphasis = np.asarray(self.emphasis, dtype=np.float64).reshape(n_fam, n_skill)
+        emphasis_total = emphasis.sum(axis=1)
+        for row, skills in enumerate(skill_lists):
+            present = sorted({column[s] for s in skills if s in column})
+            if not present:
+                continue
+            idx = np.asarray(present, dtype=np.int64)
+            out[row, idx] = 1.0
+            cats = skill_cat[idx]
+            cats = cats[cats >= 0]
+            out[row, n_skill : n_skill + n_cat] = np.bincount(cats, minlength=n_cat) / len(idx)
+            cover = np.divide(
+                emphasis[:, idx].sum(axis=1),
+                emphasis_total,
+                out=np.zeros(n_fam),
+                where=emphasis_total > 0,
+            )
+            start = n_skill + n_cat
+            out[row, start : start + n_fam] = cover
+            cover_total = cover.sum()
+            if cover_total > 0:
+                out[row, start + n_fam : start + 2 * n_fam] = cover / cover_total
+        return out
