@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from spacy.attrs import IS_ALPHA, IS_LOWER
+from spacy.attrs import IS_ALPHA, IS_LOWER, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Pipe
@@ -61,7 +61,7 @@ class _Key:
 
     skill_id: str
     category: str
-    rule: dict[str, Any] | None
+    rule: PreparedRule | None
     forms: set[str]
 
 
@@ -89,6 +89,19 @@ class Pattern:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Pattern:
         return cls(data["text"], data["id"], data["label"], data["alias"], data.get("rule"))
+
+
+_WORD_PIECE = re.compile(r"[^\W\d_]+|\d+")
+
+
+def activation_word(text: str) -> str:
+    """The first word piece (letters only or digits only) of a pattern, lower-cased.
+
+    A Doc can only match the pattern if one of its tokens holds this piece;
+    patterns without any letter or digit get ``""``, which every Doc activates.
+    """
+    match = _WORD_PIECE.search(text.lower())
+    return match.group(0) if match else ""
 
 
 def _plural(word: str) -> str | None:
@@ -182,12 +195,17 @@ def _is_lowercased(doc: Doc) -> bool:
     return not_lower / words < 0.01
 
 
+_SEPARATORS = frozenset({"-", "/", "–", "—"})
+
+
 def _norm_tokens(doc: Doc, start: int, end: int) -> str:
-    return (
-        " "
-        + " ".join(t.lower_ for t in doc[max(0, start) : min(len(doc), end)] if not t.is_space)
-        + " "
-    )
+    """Lower-case tokens of ``doc[start:end]`` joined by spaces, without separators."""
+    words = [
+        t.lower_
+        for t in doc[max(0, start) : min(len(doc), end)]
+        if not t.is_space and t.text not in _SEPARATORS
+    ]
+    return " " + " ".join(words) + " "
 
 
 def _neighbour(doc: Doc, index: int, step: int) -> str:
@@ -199,8 +217,40 @@ def _neighbour(doc: Doc, index: int, step: int) -> str:
     return ""
 
 
+_SIMPLE_TOKEN = re.compile(r"\w+(?:[+#]+)?|[^\w\s]")
+
+
+def context_phrase(text: str) -> str:
+    """A context phrase as compared with the window: lower-case words, no hyphens or slashes."""
+    words = [w for w in _SIMPLE_TOKEN.findall(text.lower()) if w not in _SEPARATORS]
+    return " " + " ".join(words) + " "
+
+
+@dataclass(frozen=True)
+class PreparedRule:
+    """An ambiguity rule with its word lists normalised once, ready to test matches."""
+
+    case_sensitive: bool
+    context_any: tuple[str, ...]
+    context_none: tuple[str, ...]
+    not_next: frozenset[str]
+    not_prev: frozenset[str]
+    window: int
+
+    @classmethod
+    def from_rule(cls, rule: dict[str, Any]) -> PreparedRule:
+        return cls(
+            case_sensitive=bool(rule.get("case_sensitive")),
+            context_any=tuple(context_phrase(w) for w in rule.get("context_any", ())),
+            context_none=tuple(context_phrase(w) for w in rule.get("context_none", ())),
+            not_next=frozenset(w.lower() for w in rule.get("not_next", ())),
+            not_prev=frozenset(w.lower() for w in rule.get("not_prev", ())),
+            window=int(rule.get("window", 8)),
+        )
+
+
 def rule_holds(
-    rule: dict[str, Any],
+    rule: PreparedRule,
     forms: set[str],
     doc: Doc,
     start: int,
@@ -211,43 +261,28 @@ def rule_holds(
     """Whether an ambiguous alias at ``doc[start:end]`` names its skill under ``rule``.
 
     ``forms`` are the alias spellings (spaces removed) that must match exactly
-    when the rule is case-sensitive and the posting is normally cased.
+    when the rule is case-sensitive and the posting is normally cased. The
+    context window counts ``rule.window`` tokens on each side of the match;
+    context phrases are compared as lower-case words, hyphens and slashes ignored.
     """
-    surface = "".join(t.text for t in doc[start:end])
-    if rule.get("case_sensitive") and not lowercased and surface not in forms:
+    exact_case = rule.case_sensitive and not lowercased
+    if exact_case and "".join(t.text for t in doc[start:end]) not in forms:
         return False
-    if rule.get("not_next") and _neighbour(doc, end, 1) in {w.lower() for w in rule["not_next"]}:
+    if rule.not_next and _neighbour(doc, end, 1) in rule.not_next:
         return False
-    if rule.get("not_prev") and _neighbour(doc, start - 1, -1) in {
-        w.lower() for w in rule["not_prev"]
-    }:
+    if rule.not_prev and _neighbour(doc, start - 1, -1) in rule.not_prev:
         return False
-    window = int(rule.get("window", 8))
-    if rule.get("context_any") or rule.get("context_none"):
-        before = _norm_tokens(doc, start - window, start)
-        after = _norm_tokens(doc, end, end + window)
-        context = before + "|" + after
-        if rule.get("context_none") and any(
-            f" {alias_key_tokens(w)} " in context for w in rule["context_none"]
-        ):
+    if rule.context_any or rule.context_none:
+        context = (
+            _norm_tokens(doc, start - rule.window, start)
+            + "|"
+            + _norm_tokens(doc, end, end + rule.window)
+        )
+        if any(phrase in context for phrase in rule.context_none):
             return False
-        if rule.get("context_any") and not any(
-            f" {alias_key_tokens(w)} " in context for w in rule["context_any"]
-        ):
+        if rule.context_any and not any(phrase in context for phrase in rule.context_any):
             return False
     return True
-
-
-def alias_key_tokens(text: str) -> str:
-    """A context phrase as the space-joined lower-case tokens it is compared with."""
-    return " ".join(_tokenise_simple(text.lower()))
-
-
-_SIMPLE_TOKEN = re.compile(r"\w+(?:[+#]+)?|[^\w\s]")
-
-
-def _tokenise_simple(text: str) -> list[str]:
-    return _SIMPLE_TOKEN.findall(text)
 
 
 class SkillMatcher(Pipe):
@@ -280,6 +315,7 @@ class SkillMatcher(Pipe):
         self.taxonomy_version: str | None = None
         self._patterns: list[Pattern] = []
         self._keys: dict[str, _Key] = {}
+        self._pending: dict[str, list[int]] = {}
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         if not Doc.has_extension("skills"):
             Doc.set_extension("skills", getter=_doc_skills)
@@ -304,6 +340,7 @@ class SkillMatcher(Pipe):
         """Remove every pattern."""
         self._patterns = []
         self._keys = {}
+        self._pending = {}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.taxonomy_version = None
 
@@ -314,27 +351,57 @@ class SkillMatcher(Pipe):
         self.taxonomy_version = taxonomy.version
 
     def add_patterns(self, patterns: Iterable[Pattern]) -> None:
-        """Add patterns; each is tokenised with the pipeline's tokenizer only.
+        """Add patterns; they are tokenised lazily, the first time a Doc could hold them.
 
-        Patterns of one skill (and one ambiguity rule) share a matcher key, so
-        the matcher holds a few hundred keys however many spellings there are.
+        A pattern is compiled (tokenised and handed to the ``PhraseMatcher``)
+        when a Doc contains the pattern's first word, so analysing one posting
+        compiles only the few hundred patterns that could match it, and a
+        stream of postings compiles each pattern at most once. Patterns of one
+        skill (and one ambiguity rule) share a matcher key.
         """
-        by_key: dict[str, list[Doc]] = {}
         for pattern in patterns:
+            index = len(self._patterns)
             self._patterns.append(pattern)
-            rule_id = (
-                "" if pattern.rule is None else "|" + srsly.json_dumps(pattern.rule, sort_keys=True)
-            )
-            key = pattern.skill_id + rule_id
+            key = self._key_name(pattern)
             entry = self._keys.get(key)
             if entry is None:
-                entry = self._keys[key] = _Key(
-                    pattern.skill_id, pattern.category, pattern.rule, set()
-                )
+                prepared = None if pattern.rule is None else PreparedRule.from_rule(pattern.rule)
+                entry = self._keys[key] = _Key(pattern.skill_id, pattern.category, prepared, set())
             entry.forms.add(pattern.text.replace(" ", ""))
-            by_key.setdefault(key, []).append(self.nlp.make_doc(pattern.text))
+            self._pending.setdefault(activation_word(pattern.text), []).append(index)
+
+    @staticmethod
+    def _key_name(pattern: Pattern) -> str:
+        if pattern.rule is None:
+            return pattern.skill_id
+        return pattern.skill_id + "|" + srsly.json_dumps(pattern.rule, sort_keys=True)
+
+    def compile_all(self) -> None:
+        """Compile every pending pattern now (e.g. before timing a batch)."""
+        self._compile(list(self._pending))
+
+    def _compile(self, words: Iterable[str]) -> None:
+        by_key: dict[str, list[Doc]] = {}
+        for word in sorted(words):
+            for index in self._pending.pop(word, ()):
+                pattern = self._patterns[index]
+                by_key.setdefault(self._key_name(pattern), []).append(
+                    self.nlp.make_doc(pattern.text)
+                )
         for key, docs in by_key.items():
             self.matcher.add(key, docs)
+
+    def _activate(self, doc: Doc) -> None:
+        """Compile the pending patterns whose first word occurs in ``doc``."""
+        if not self._pending:
+            return
+        strings = doc.vocab.strings
+        words: set[str] = {""}
+        for lower in set(doc.to_array(LOWER).tolist()):
+            words.update(_WORD_PIECE.findall(strings[lower]))
+        ready = self._pending.keys() & words
+        if ready:
+            self._compile(ready)
 
     def initialize(
         self,
@@ -375,6 +442,7 @@ class SkillMatcher(Pipe):
 
     def match(self, doc: Doc) -> list[Span]:
         """Skill spans of ``doc``: rules applied, overlaps resolved, sorted."""
+        self._activate(doc)
         lowercased: bool | None = None
         candidates: list[Span] = []
         vocab_strings = self.nlp.vocab.strings

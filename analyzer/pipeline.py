@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import spacy
@@ -47,6 +47,7 @@ from analyzer.taxonomy_models import CATEGORIES, ECOSYSTEMS
 
 logger = logging.getLogger(__name__)
 
+TOKENIZER = "skillgap.tokenizer.v1"
 BOILERPLATE_SECTIONS = frozenset({"benefits", "legal"})
 MAX_EVIDENCE = 10
 DEFAULT_BATCH_SIZE = 32
@@ -54,24 +55,31 @@ DEFAULT_BATCH_SIZE = 32
 __all__ = ["analyze", "analyze_many", "build_nlp", "extract_skill_ids", "interpret"]
 
 
-def _customise_tokenizer(nlp: Language) -> None:
-    """Split Markdown residue (``\\-``, ``\\_``, ``**``) off words; keep everything else.
+@spacy.registry.tokenizers("skillgap.tokenizer.v1")
+def create_tokenizer() -> Callable[[Language], Tokenizer]:
+    """spaCy's English tokenizer that also splits Markdown residue (``\\-``, ``**``) off words.
 
-    The tokenizer is built once with all three rule sets (setting them one by
-    one on the existing tokenizer reloads its special cases each time).
+    Registered (and published under the ``spacy_tokenizers`` entry point) so that
+    ``spacy.blank`` builds it once and a saved pipeline loads it by name.
     """
-    defaults = nlp.Defaults
-    nlp.tokenizer = Tokenizer(
-        nlp.vocab,
-        rules=defaults.tokenizer_exceptions,
-        prefix_search=spacy.util.compile_prefix_regex([r"\\", *defaults.prefixes]).search,
-        suffix_search=spacy.util.compile_suffix_regex([r"\\", r"\*+", *defaults.suffixes]).search,
-        infix_finditer=spacy.util.compile_infix_regex(
-            [r"\\(?=[\-_*#`])", *defaults.infixes]
-        ).finditer,
-        token_match=defaults.token_match,
-        url_match=defaults.url_match,
-    )
+
+    def make(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        return Tokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            prefix_search=spacy.util.compile_prefix_regex([r"\\", *defaults.prefixes]).search,
+            suffix_search=spacy.util.compile_suffix_regex(
+                [r"\\", r"\*+", *defaults.suffixes]
+            ).search,
+            infix_finditer=spacy.util.compile_infix_regex(
+                [r"\\(?=[\-_*#`])", *defaults.infixes]
+            ).finditer,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
+
+    return make
 
 
 def build_nlp(taxonomy: Taxonomy | None = None) -> Language:
@@ -89,8 +97,7 @@ def build_nlp(taxonomy: Taxonomy | None = None) -> Language:
     ['model_deployment', 'kubernetes']
     """
     taxonomy = taxonomy or get_taxonomy()
-    nlp = spacy.blank("en")
-    _customise_tokenizer(nlp)
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     matcher = nlp.add_pipe(FACTORY)
     assert isinstance(matcher, SkillMatcher)
     matcher.add_taxonomy(taxonomy)

@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from analyzer.errors import TaxonomyError
+from analyzer.parse_cache import cached_parse
 from analyzer.taxonomy_models import (
     CareerStage,
     Certification,
@@ -67,6 +68,13 @@ def default_taxonomy_dir() -> Path:
     raise TaxonomyError(f"{checkout}: the bundled taxonomy folder is missing")
 
 
+@functools.cache
+def _contract(name: str) -> Any:
+    """A contract YAML file, parsed once (libyaml when available)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(_contract_file(name), Loader=loader)  # noqa: S506 - a safe loader
+
+
 def _contract_file(name: str) -> str:
     return resources.files("analyzer").joinpath("contract", name).read_text(encoding="utf-8")
 
@@ -74,20 +82,20 @@ def _contract_file(name: str) -> str:
 @functools.cache
 def contract_skill_ids() -> tuple[str, ...]:
     """The skill ids of the public contract (``analyzer/contract/skills.yaml``), in file order."""
-    data = yaml.safe_load(_contract_file("skills.yaml"))
+    data = _contract("skills.yaml")
     return tuple(entry["id"] for entry in data["skills"])
 
 
 @functools.cache
 def _contract_skills() -> dict[str, dict[str, Any]]:
-    data = yaml.safe_load(_contract_file("skills.yaml"))
+    data = _contract("skills.yaml")
     return {entry["id"]: entry for entry in data["skills"]}
 
 
 @functools.cache
 def contract_role_ids() -> tuple[str, ...]:
     """The role family ids of the public contract, in file order."""
-    data = yaml.safe_load(_contract_file("roles.yaml"))
+    data = _contract("roles.yaml")
     return tuple(entry["id"] for entry in data["families"])
 
 
@@ -96,10 +104,18 @@ def contract_role_ids() -> tuple[str, ...]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise TaxonomyError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise TaxonomyError(f"{path}: cannot be read ({exc})") from None
+    return cached_parse(data, lambda raw: _parse_yaml(path, raw))
+
+
+def _parse_yaml(path: Path, data: bytes) -> Any:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise TaxonomyError(f"{path}: cannot be read ({exc})") from None
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass

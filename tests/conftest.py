@@ -11,10 +11,16 @@ from analyzer.taxonomy import Taxonomy, load_taxonomy
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("skillgap-cache")
+
+
 @pytest.fixture(autouse=True)
-def _no_user_taxonomy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the developer's ``SKILLGAP_TAXONOMY`` overlays."""
+def _no_user_taxonomy(monkeypatch: pytest.MonkeyPatch, _cache_folder: Path) -> None:
+    """No test sees the developer's ``SKILLGAP_TAXONOMY`` overlays or cache folder."""
     monkeypatch.delenv("SKILLGAP_TAXONOMY", raising=False)
+    monkeypatch.setenv("SKILLGAP_CACHE_DIR", str(_cache_folder))
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -9,10 +10,18 @@ import pytest
 import spacy
 from spacy import displacy
 
-from analyzer.matcher import FACTORY, SkillMatcher, alias_variants
+from analyzer.matcher import (
+    FACTORY,
+    SkillMatcher,
+    activation_word,
+    alias_variants,
+    patterns_from_taxonomy,
+)
 from analyzer.pipeline import build_nlp
 from analyzer.taxonomy import Taxonomy, load_taxonomy
 from tests.taxonomy_fixtures import skill_entry, taxonomy_data, write_taxonomy
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "postings"
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +213,25 @@ def test_displacy_renders_the_spans(nlp) -> None:
     markup = displacy.render(doc, style="span", options={"spans_key": "skills"})
     assert "core" in markup
     assert "<b>" not in markup
+
+
+def test_every_shipped_pattern_holds_its_activation_word(taxonomy) -> None:
+    nlp = spacy.blank("en")
+    for pattern in patterns_from_taxonomy(taxonomy):
+        pieces = set()
+        for token in nlp.make_doc(pattern.text):
+            pieces.update(re.findall(r"[^\W\d_]+|\d+", token.lower_))
+        word = activation_word(pattern.text)
+        assert word == "" or word in pieces, pattern
+
+
+def test_lazy_compilation_finds_what_full_compilation_finds(taxonomy) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.iterdir())]
+    lazy = build_nlp(taxonomy)
+    full = build_nlp(taxonomy)
+    full.get_pipe(FACTORY).compile_all()
+    for text in texts:
+        a, b = lazy(text), full(text)
+        assert [(s.start, s.end, s.id_) for s in a.spans["skills"]] == [
+            (s.start, s.end, s.id_) for s in b.spans["skills"]
+        ]
