@@ -1,7 +1,8 @@
 """Output safety helpers shared by every writer that produces spreadsheet files.
 
-A CSV cell that starts with ``=``, ``+``, ``-`` or ``@`` is read as a formula by
-spreadsheet programs (CSV injection). Job postings and user overlays are
+A CSV cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
+return, which some programs skip first) is read as a formula by spreadsheet
+programs (CSV injection). Job postings and user overlays are
 untrusted text, so every CSV writer goes through :func:`write_csv`, which
 prefixes such cells with a single quote.
 """
@@ -9,15 +10,16 @@ prefixes such cells with a single quote.
 from __future__ import annotations
 
 import csv
+import io
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 logger = logging.getLogger(__name__)
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-__all__ = ["FORMULA_PREFIXES", "neutralise_cell", "write_csv"]
+__all__ = ["FORMULA_PREFIXES", "csv_line", "neutralise_cell", "write_csv"]
 
 
 def neutralise_cell(value: str) -> str:
@@ -32,7 +34,7 @@ def neutralise_cell(value: str) -> str:
     -------
     str
         ``value`` prefixed with a single quote when it starts with ``=``, ``+``,
-        ``-`` or ``@``; otherwise ``value`` unchanged.
+        ``-``, ``@``, a tab or a carriage return; otherwise ``value`` unchanged.
 
     Examples
     --------
@@ -83,3 +85,27 @@ def write_csv(rows: Iterable[Mapping[str, Any]], fieldnames: Sequence[str], stre
     writer.writerow(list(fieldnames))
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name in fieldnames])
+
+
+def csv_line(values: Sequence[Any]) -> str:
+    """One CSV line (with its ``\\n``), every cell neutralised like :func:`write_csv`.
+
+    For writers that append rows one at a time and need each row written whole.
+
+    Parameters
+    ----------
+    values : sequence
+        The cells, in column order (``None`` is written as an empty cell).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> csv_line(["a.txt", "=1+1", None])
+    "a.txt,'=1+1,\\n"
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([_cell(v) for v in values])
+    return buffer.getvalue()
