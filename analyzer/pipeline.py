@@ -55,6 +55,20 @@ DEFAULT_BATCH_SIZE = 32
 __all__ = ["analyze", "analyze_many", "build_nlp", "extract_skill_ids", "interpret"]
 
 
+def _tokenizer_exceptions(exceptions: dict[str, Any]) -> dict[str, Any]:
+    """English exceptions without contractions ("don't" -> do n't, "dont" -> do nt).
+
+    Splitting contractions does nothing for skills, and loading their 900
+    special cases is a third of the cost of building the tokenizer.
+    Abbreviations ("e.g.", "U.S."), "C++", whitespace and emoticons stay.
+    """
+    return {
+        text: pieces
+        for text, pieces in exceptions.items()
+        if "'" not in text and "’" not in text and not (text.isalpha() and len(pieces) > 1)
+    }
+
+
 @spacy.registry.tokenizers("skillgap.tokenizer.v1")
 def create_tokenizer() -> Callable[[Language], Tokenizer]:
     """spaCy's English tokenizer that also splits Markdown residue (``\\-``, ``**``) off words.
@@ -67,7 +81,7 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
         defaults = nlp.Defaults
         return Tokenizer(
             nlp.vocab,
-            rules=defaults.tokenizer_exceptions,
+            rules=_tokenizer_exceptions(defaults.tokenizer_exceptions),
             prefix_search=spacy.util.compile_prefix_regex([r"\\", *defaults.prefixes]).search,
             suffix_search=spacy.util.compile_suffix_regex(
                 [r"\\", r"\*+", *defaults.suffixes]
