@@ -153,7 +153,7 @@ def heatmap(
     True
     """
     label_w, cell_w, cell_h, head_h = 230, 46, 20, 130
-    width = label_w + max(1, len(columns)) * cell_w + 20
+    width = label_w + max(1, len(columns)) * cell_w + head_h
     height = head_h + max(1, len(rows)) * cell_h + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{_esc(title)}" '
