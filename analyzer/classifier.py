@@ -285,7 +285,7 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         pattern_weight: float = 1.0,
         mention_weight: float = 0.3,
         skill_weight: float = 0.3,
-        C: float = 30.0,
+        C: float = 60.0,
         class_weight: dict | str | None = "balanced",
         calibration_cv: int = 5,
         max_iter: int = 5000,
