@@ -1,19 +1,32 @@
-"""Skill-extraction quality on the dev gold: micro precision, recall and F1 over contract ids.
+"""Skill-extraction quality on a gold set: micro precision, recall and F1 over contract ids.
 
-Reads ``../shared/postings-dev`` (postings.jsonl and skills-gold-*.jsonl), rolls the
-gold's most specific ids up to their contract parents (as the annotation rules say),
-runs :func:`analyzer.analyze_many` over each posting (title + description) and over
-the same text lower-cased, and reports micro P/R/F1 overall and per category, plus
-the most frequent false positives and false negatives.
+Reads ``../shared/postings-dev/postings.jsonl`` and one or more gold files (default: the
+dev gold ``skills-gold-*.jsonl`` next to it), rolls the gold's most specific ids up to
+their contract parents (as the annotation rules say), runs :func:`analyzer.analyze_many`
+over each posting (title + description) and over the same text lower-cased, and reports
+micro P/R/F1 overall and per category, plus the most frequent false positives and false
+negatives.
+
+The role classifier is irrelevant here: when :func:`analyzer.analyze_many` cannot load
+the role model (``ModelError``, e.g. "model directory not found" while it is being
+rebuilt, or a taxonomy-version mismatch), the skills come from
+:func:`analyzer.pipeline.extract_skill_ids` instead, which gives the same contract ids
+without role prediction (``--engine skills`` forces that path; its evidence lists are
+empty).
 
 Usage::
 
-    .venv/bin/python benchmarks/extraction_quality.py [--dev PATH] [--errors 25] [--detail]
+    .venv/bin/python benchmarks/extraction_quality.py [--dev PATH] [--gold PATH_OR_GLOB ...]
+        [--engine auto|analyze|skills] [--errors 25] [--detail]
+
+``--gold`` may be repeated and may be a glob (quote it), e.g.
+``--gold benchmarks/heldout/skills-heldout.jsonl`` or ``--gold '../shared/postings-dev/skills-gold-*.jsonl'``.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import sys
 from collections import Counter
@@ -22,6 +35,7 @@ from pathlib import Path
 import yaml
 
 from analyzer import analyze_many
+from analyzer.errors import ModelError
 from analyzer.reader import Posting
 from analyzer.taxonomy import contract_skill_ids, default_taxonomy_dir
 
@@ -29,18 +43,42 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEV = ROOT.parent / "shared" / "postings-dev"
 
 
-def load_dev(dev: Path) -> tuple[dict[str, dict], dict[str, dict]]:
-    """Postings by id and gold records by id."""
+def gold_files(dev: Path, patterns: list[str] | None) -> list[Path]:
+    """The gold files: each pattern is a path or a glob; default the dev gold parts."""
+    if not patterns:
+        return sorted(dev.glob("skills-gold-*.jsonl"))
+    out: list[Path] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
+        if not matches:
+            raise FileNotFoundError(f"--gold {pattern}: no file matches")
+        for m in matches:
+            path = Path(m)
+            if not path.is_file():
+                raise FileNotFoundError(f"--gold {m}: not a file")
+            if path not in out:
+                out.append(path)
+    return out
+
+
+def load_dev(
+    dev: Path, gold_paths: list[Path] | None = None
+) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Postings by id and gold records by id (from ``gold_paths``, default the dev gold)."""
     postings = {}
     with (dev / "postings.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
             postings[row["id"]] = row
     gold = {}
-    for path in sorted(dev.glob("skills-gold-*.jsonl")):
+    for path in gold_paths if gold_paths is not None else gold_files(dev, None):
         with path.open(encoding="utf-8") as fh:
             for line in fh:
+                if not line.strip():
+                    continue
                 row = json.loads(line)
+                if row["id"] not in postings:
+                    raise KeyError(f"{path}: {row['id']} is not in {dev / 'postings.jsonl'}")
                 gold[row["id"]] = row
     return postings, gold
 
@@ -97,8 +135,45 @@ def score(pairs: list[tuple[set[str], set[str]]], category_of: dict[str, str]) -
     return out
 
 
-def run(dev: Path, *, lowercase: bool) -> tuple[dict, Counter, Counter, list]:
-    postings, gold = load_dev(dev)
+def predict(
+    texts: list[Posting], contract: set[str], engine: str
+) -> tuple[list[tuple[set[str], dict[str, list[str]]]], str]:
+    """Predicted contract ids (with up to three evidence texts each) per posting.
+
+    Returns the predictions and the engine actually used ("analyze" or "skills").
+    """
+    if engine in ("auto", "analyze"):
+        try:
+            out = []
+            for analysis in analyze_many(texts):
+                found = {s.id: s for s in analysis.skills if s.id in contract}
+                out.append(
+                    (set(found), {k: [e.text for e in v.evidence][:3] for k, v in found.items()})
+                )
+            return out, "analyze"
+        except ModelError as exc:
+            if engine == "analyze":
+                raise
+            print(
+                f"note: role model unavailable ({exc}); scoring with extract_skill_ids",
+                file=sys.stderr,
+            )
+    from analyzer.pipeline import extract_skill_ids
+
+    return [
+        ({s for s in found if s in contract}, {})
+        for found in extract_skill_ids([t.text for t in texts])
+    ], "skills"
+
+
+def run(
+    dev: Path,
+    *,
+    lowercase: bool,
+    gold_paths: list[Path] | None = None,
+    engine: str = "auto",
+) -> tuple[dict, Counter, Counter, list]:
+    postings, gold = load_dev(dev, gold_paths)
     parents = contract_parents()
     contract = set(contract_skill_ids())
     data = yaml.safe_load(
@@ -110,16 +185,15 @@ def run(dev: Path, *, lowercase: bool) -> tuple[dict, Counter, Counter, list]:
     for pid in ids:
         text = posting_text(postings[pid])
         texts.append(Posting(text=text.lower() if lowercase else text, source=pid))
+    predictions, _used = predict(texts, contract, engine)
     pairs, fps, fns, detail = [], Counter(), Counter(), []
-    for pid, analysis in zip(ids, analyze_many(texts), strict=True):
+    for pid, (p, evidence) in zip(ids, predictions, strict=True):
         g = roll_up(set(gold[pid]["skills"]), parents)
-        p = {s.id for s in analysis.skills if s.id in contract}
         pairs.append((g, p))
-        for s in p - g:
+        for s in sorted(p - g):
             fps[s] += 1
-            ev = analysis.get(s)
-            detail.append(("FP", pid, s, [e.text for e in ev.evidence][:3] if ev else []))
-        for s in g - p:
+            detail.append(("FP", pid, s, evidence.get(s, [])))
+        for s in sorted(g - p):
             fns[s] += 1
             detail.append(("FN", pid, s, []))
     return score(pairs, category_of), fps, fns, detail
@@ -129,7 +203,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
+    parser.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="folder of postings.jsonl")
+    parser.add_argument(
+        "--gold",
+        action="append",
+        metavar="PATH",
+        help="gold file or glob (repeatable); default: DEV/skills-gold-*.jsonl",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=["auto", "analyze", "skills"],
+        default="auto",
+        help="analyze_many (auto falls back to extract_skill_ids without a role model)",
+    )
     parser.add_argument("--errors", type=int, default=25, help="how many frequent errors to list")
     parser.add_argument("--detail", action="store_true", help="list every error with its evidence")
     parser.add_argument("--format", choices=["text", "json"], default="text")
@@ -137,9 +223,23 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.dev / "postings.jsonl").exists():
         print(f"no dev set at {args.dev}", file=sys.stderr)
         return 2
-    report = {"taxonomy": str(default_taxonomy_dir())}
+    try:
+        paths = gold_files(args.dev, args.gold)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if not paths:
+        print(f"no gold files (looked for {args.dev}/skills-gold-*.jsonl)", file=sys.stderr)
+        return 2
+    report = {"taxonomy": str(default_taxonomy_dir()), "gold": [str(p) for p in paths]}
     for name, lower in (("original", False), ("lowercased", True)):
-        scores, fps, fns, detail = run(args.dev, lowercase=lower)
+        try:
+            scores, fps, fns, detail = run(
+                args.dev, lowercase=lower, gold_paths=paths, engine=args.engine
+            )
+        except KeyError as exc:
+            print(exc.args[0], file=sys.stderr)
+            return 2
         report[name] = {
             "scores": scores,
             "false_positives": fps.most_common(args.errors),
