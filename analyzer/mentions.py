@@ -14,11 +14,14 @@ from collections import Counter
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from analyzer.taxonomy import Taxonomy
 
-__all__ = ["CertificationFinder", "unknown_terms"]
+__all__ = ["CERTIFICATIONS_KEY", "CertificationFinder", "unknown_terms"]
+
+CERTIFICATIONS_KEY = "certifications"
 
 
 class CertificationFinder:
@@ -33,11 +36,14 @@ class CertificationFinder:
             self.matcher.add(cert.id, [nlp.make_doc(s) for s in sorted(spellings)])
 
     def __call__(self, doc: Doc) -> tuple[str, ...]:
-        """Certification ids in order of first mention."""
+        """Certification ids in order of first mention (spans kept in ``doc.spans``)."""
         found: dict[str, None] = {}
         strings = doc.vocab.strings
-        for match_id, _start, _end in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
+        spans = []
+        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
             found.setdefault(strings[match_id], None)
+            spans.append(Span(doc, start, end, label="certification", span_id=strings[match_id]))
+        doc.spans[CERTIFICATIONS_KEY] = filter_spans(spans)
         return tuple(found)
 
 
@@ -63,6 +69,10 @@ _NOT_TOOLS = {
     "bachelors", "plus", "preferred", "required", "years", "year", "work", "working", "using",
     "building", "build", "design", "develop", "deploy", "good", "solid", "deep",
     "hands-on", "expertise", "proven", "systems", "services", "solutions", "products",
+    # job-title words
+    "engineer", "engineers", "scientist", "scientists", "analyst", "analysts", "developer",
+    "developers", "manager", "architect", "researcher", "specialist", "consultant", "lead",
+    "senior", "junior", "staff", "principal", "platform", "intern", "associate", "director",
 }  # fmt: skip
 
 
@@ -87,7 +97,11 @@ def unknown_terms(
         At most this many terms.
     """
     text = doc.text if text is None else text
-    spans = sorted((s.start_char, s.end_char) for s in doc.spans.get("skills", []))
+    spans = sorted(
+        (s.start_char, s.end_char)
+        for key in ("skills", CERTIFICATIONS_KEY)
+        for s in doc.spans.get(key, [])
+    )
     starts = [s for s, _ in spans]
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}

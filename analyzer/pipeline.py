@@ -197,6 +197,8 @@ def interpret(
             ecosystems[eco] += 1
 
     mentions = _with_implied(found, taxonomy)
+    # certification spans first: unknown_terms skips them
+    certs_named = certifications(doc) if certifications else ()
     min_years = structure.min_years()
     level, _why = seniority_from(title, text, min_years)
     return Analysis(
@@ -207,7 +209,7 @@ def interpret(
         skills=mentions,
         seniority=Seniority(level=level, min_years=min_years, evidence=_why),  # type: ignore[arg-type]
         ecosystems=ecosystems,
-        certifications=certifications(doc) if certifications else (),
+        certifications=certs_named,
         unknown_terms=unknown_terms(doc, taxonomy, text=text),
         sections=tuple((s.label, s.start, s.end) for s in structure.sections),
     )
@@ -299,26 +301,10 @@ def _with_implied(found: dict[str, dict[str, Any]], taxonomy: Taxonomy) -> tuple
 def _predict_role(
     text: str, title: str | None, skill_ids: Sequence[str], taxonomy: Taxonomy
 ) -> RolePrediction:
-    import importlib.util
-
-    if importlib.util.find_spec("analyzer.role_model") is None:
-        return _provisional_role(title, taxonomy)
+    """The role family from the shipped classifier (numpy only, loaded once)."""
     from analyzer.role_model import load_role_model
 
     return load_role_model().predict(text, title=title, skill_ids=skill_ids)
-
-
-def _provisional_role(title: str | None, taxonomy: Taxonomy) -> RolePrediction:
-    """Interim rule until the classifier lands: the first family whose title pattern matches."""
-    lowered = (title or "").lower()
-    for family in taxonomy.roles.values():
-        if any(p in lowered for p in family.title_patterns):
-            probs = {f: (1.0 if f == family.id else 0.0) for f in taxonomy.roles}
-            return RolePrediction(
-                family.id, 1.0, probs, (f"title: {title!r}",), method="title rule"
-            )
-    probs = {f: (1.0 if f == "other" else 0.0) for f in taxonomy.roles}
-    return RolePrediction("other", 1.0, probs, (), method="title rule")
 
 
 # --------------------------------------------------------------------------- public API

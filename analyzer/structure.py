@@ -288,6 +288,11 @@ def years_expressions(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
+_GENERAL_EXPERIENCE = re.compile(
+    r"\s*(?:\)\s*)?(?:of\s+|in\s+|with\s+)?(?:[\w/&+#.-]+\s+){0,3}?"
+    r"(?:experience|exp\b|work(?:ing)?\b|industry|employment)",
+    re.I,
+)
 _EXPERIENCE_NEAR = re.compile(r"experience|exp\b|background|working|industry|professional", re.I)
 
 _TITLE_LEVELS: list[tuple[str, re.Pattern[str]]] = [
@@ -360,19 +365,26 @@ class Structure:
         return start, end
 
     def min_years(self) -> int | None:
-        """The smallest "N years of experience" a posting asks for outside nice-to-haves."""
-        found = []
+        """The minimum years of experience a posting asks for, outside nice-to-haves.
+
+        General requirements ("5+ years of professional experience") decide: the
+        smallest of them (alternative paths such as "PhD and 2 years, or MS and
+        5 years" give 2). Skill-specific ones ("3+ years of Python") count only
+        when the posting states no general one.
+        """
+        general, specific = [], []
         for start, end, years in years_expressions(self.text):
             section = self.section_at(start).label
             if section in ("preferred", "benefits", "legal", "about"):
                 continue
             c_start, c_end = self.clause_at(start)
-            clause = self.text[c_start:c_end]
-            if requirement_cue(clause) == "preferred":
+            if requirement_cue(self.text[c_start:c_end]) == "preferred":
                 continue
-            window = self.text[max(c_start, start - 60) : min(c_end, end + 80)]
-            if _EXPERIENCE_NEAR.search(window):
-                found.append(years)
+            if _GENERAL_EXPERIENCE.match(self.text, end, min(c_end, end + 60)):
+                general.append(years)
+            elif _EXPERIENCE_NEAR.search(self.text, max(c_start, start - 60), min(c_end, end + 80)):
+                specific.append(years)
+        found = general or specific
         return min(found) if found else None
 
 

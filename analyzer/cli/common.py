@@ -19,7 +19,9 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 def configure_logging(verbose: int) -> None:
     """Only the CLI configures logging: warnings by default, more with -v."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 def taxonomy_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,7 +62,7 @@ def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def open_output(path: str) -> Iterator[TextIO]:
     """Standard output for ``-``, else the file (UTF-8)."""
     if path == "-":
-        yield click.get_text_stream("stdout")
+        yield sys.stdout
     else:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             yield handle
