@@ -36,7 +36,6 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 from spacy.util import from_bytes as util_from_bytes
 from spacy.util import from_disk as util_from_disk
 from spacy.util import to_bytes as util_to_bytes
@@ -249,6 +248,17 @@ class PreparedRule:
         )
 
 
+def _case_fits(surface: str, forms: set[str]) -> bool:
+    """A case-sensitive alias: the exact spelling, or the same capital initial and not all
+    lower case ("BedRock" for "Bedrock", never "bedrock")."""
+    surface = surface.replace(" ", "")
+    if surface in forms:
+        return True
+    return not surface.islower() and any(
+        form[:1].isupper() and form[:1] == surface[:1] for form in forms
+    )
+
+
 def rule_holds(
     rule: PreparedRule,
     forms: set[str],
@@ -265,8 +275,7 @@ def rule_holds(
     context window counts ``rule.window`` tokens on each side of the match;
     context phrases are compared as lower-case words, hyphens and slashes ignored.
     """
-    exact_case = rule.case_sensitive and not lowercased
-    if exact_case and "".join(t.text for t in doc[start:end]) not in forms:
+    if rule.case_sensitive and not lowercased and not _case_fits(doc[start:end].text, forms):
         return False
     if rule.not_next and _neighbour(doc, end, 1) in rule.not_next:
         return False
@@ -454,8 +463,7 @@ class SkillMatcher(Pipe):
                 if not rule_holds(key.rule, key.forms, doc, start, end, lowercased=lowercased):
                     continue
             candidates.append(Span(doc, start, end, label=key.category, span_id=key.skill_id))
-        kept = filter_spans(candidates)
-        return sorted(kept, key=lambda s: (s.start, s.end, s.id_))
+        return resolve_overlaps(candidates)
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         """Write ``spans`` to ``doc.spans[self.spans_key]``."""
@@ -463,9 +471,7 @@ class SkillMatcher(Pipe):
             doc.spans[self.spans_key] = spans
         else:
             existing = list(doc.spans[self.spans_key])
-            doc.spans[self.spans_key] = sorted(
-                filter_spans(existing + spans), key=lambda s: (s.start, s.end, s.id_)
-            )
+            doc.spans[self.spans_key] = resolve_overlaps(existing + spans)
 
     def pattern_for(self, span: Span) -> Pattern | None:
         """The pattern a span came from (for explanations)."""
@@ -531,6 +537,21 @@ class SkillMatcher(Pipe):
         self.overwrite = cfg.get("overwrite", self.overwrite)
         self.add_patterns(Pattern.from_json(p) for p in patterns)
         self.taxonomy_version = cfg.get("taxonomy_version")
+
+
+def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
+    """Drop every span that lies inside a longer one; keep crossing spans; sort by position.
+
+    "Azure Machine Learning" hides the "Machine Learning" inside it, while
+    "Generative AI models" and "models in production" share a word and both stay.
+    On equal spans of two skills, the one whose id sorts first is kept.
+    """
+    ordered = sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.id_))
+    kept: list[Span] = []
+    for span in ordered:
+        if not any(k.start <= span.start and span.end <= k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: (s.start, s.end, s.id_))
 
 
 def _doc_skills(doc: Doc) -> tuple[str, ...]:

@@ -241,6 +241,9 @@ _NEG_AFTER = re.compile(
     r"a requirement|mandatory|a prerequisite)\b",
     re.I,
 )
+_NOT_A_ROLE = re.compile(
+    r"\b(not|isn'?t|is not)\s+(a|an|the)\s+(\w+\s+){0,2}(role|position|job)\b", re.I
+)
 _DONT_NEED = re.compile(r"\b(don'?t|do not|won'?t|will not)\s+need\b[\w\s,/+#.-]{0,40}$", re.I)
 
 
@@ -254,7 +257,7 @@ def is_negated(clause: str, start: int, end: int) -> bool:
     before, after = clause[:start], clause[end:]
     if re.search(r"\b(plus|bonus|nice to have|preferred|welcome)\b", clause, re.I):
         return False
-    if _DONT_NEED.search(before):
+    if _DONT_NEED.search(before) or _NOT_A_ROLE.search(before):
         return True
     if _NEG_AFTER.search(after):
         return True
