@@ -17,7 +17,9 @@ and prints the throughput ratio (2 vs 1, target >= 0.4), the speed-up of
 ``--jobs 2`` (target >= 1.6 on 2 cores), and the peak memory of each batch
 run: the largest single process (``ru_maxrss``) and the sampled sum over the
 process tree (parent + workers; shared pages are counted in each, so this
-over-estimates), target < 500 MB. Nothing from the dev postings is written
+over-estimates), target < 500 MB. The CPU seconds of each run (parent and
+workers) show the cost of parallelism itself; the wall-clock speed-up needs
+two idle cores. Nothing from the dev postings is written
 outside the temporary folder. Machines that run other work at the same time
 give noisy figures; ratios taken in one run are the least affected.
 """
@@ -82,6 +84,7 @@ def run_batch(source: Path, out: Path, jobs: int) -> dict[str, float]:
             raise SystemExit(f"batch failed ({process.returncode}): {stderr.read()[-2000:]!r}")
     return {
         "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "max_process_mb": usage.ru_maxrss / 1024,
         "tree_peak_mb": peak / 1024,
     }
@@ -121,10 +124,11 @@ def main() -> None:
 
         one = run_batch(source, Path(tmp) / "out1", 1)
         two = run_batch(source, Path(tmp) / "out2", 2)
-        same = all(
-            (Path(tmp) / "out1" / name).read_bytes() == (Path(tmp) / "out2" / name).read_bytes()
-            for name in os.listdir(Path(tmp) / "out1")
-        )
+        differ = [
+            name
+            for name in sorted(os.listdir(Path(tmp) / "out1"))
+            if (Path(tmp) / "out1" / name).read_bytes() != (Path(tmp) / "out2" / name).read_bytes()
+        ]
 
     n = args.n
     print(f"postings: {n:,}  cores: {os.cpu_count()}  load average: {os.getloadavg()[0]:.1f}")
@@ -132,13 +136,15 @@ def main() -> None:
     for label, run in (("batch --jobs 1", one), ("batch --jobs 2", two)):
         print(
             f"{label:<23}: {run['seconds']:7.1f} s  {n / run['seconds']:8.0f} postings/s  "
+            f"cpu {run['cpu_seconds']:.1f} s  "
             f"peak {run['max_process_mb']:.0f} MB/process, {run['tree_peak_mb']:.0f} MB tree"
         )
     print(f"throughput --jobs 1 / blank pipe : {blank / one['seconds']:.2f}  (target >= 0.4)")
     print(
         f"speed-up --jobs 2 / --jobs 1     : {one['seconds'] / two['seconds']:.2f}  (target >= 1.6)"
     )
-    print(f"identical output for 1 and 2 jobs: {same}")
+    print(f"extra CPU of --jobs 2            : {two['cpu_seconds'] / one['cpu_seconds'] - 1:+.1%}")
+    print(f"identical output for 1 and 2 jobs: {not differ} {' '.join(differ)}")
 
 
 if __name__ == "__main__":

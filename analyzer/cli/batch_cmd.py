@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -31,8 +32,13 @@ def _progress(enabled: bool) -> Iterator[Callable[[Any], None] | None]:
         transient=True,
     )
     task = progress.add_task("starting", total=None)
+    last = [0.0]
 
     def update(stats: Any) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.1:
+            return
+        last[0] = now
         progress.update(
             task,
             description=f"{stats.analysed} analysed, {stats.failed} errors"
