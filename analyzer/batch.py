@@ -138,9 +138,19 @@ Outcome = tuple[bool, str, str]
 def record_line(analysis: Analysis, posting_id: str | None = None) -> str:
     """The ``postings.jsonl`` line of an analysis (without the newline).
 
-    The contract object of :meth:`Analysis.to_dict` with two more keys after
-    ``source``: ``posting_id`` (from the input's id column, else null) and
-    ``primary_ecosystem``.
+    Parameters
+    ----------
+    analysis : Analysis
+        One analysed posting.
+    posting_id : str, optional
+        The posting's id from the input's id column.
+
+    Returns
+    -------
+    str
+        The contract object of :meth:`Analysis.to_dict` as compact JSON, with two
+        more keys after ``source``: ``posting_id`` (null without an id column) and
+        ``primary_ecosystem``.
     """
     data = analysis.to_dict()
     record = {
@@ -738,6 +748,9 @@ def run_batch(
     name = os.fspath(source)
     if not os.path.exists(name):
         raise InputError(f"{name}: no such file or folder")
+    outputs = {(Path(out) / f).resolve() for f in OUTPUT_FILES}
+    if Path(name).resolve() in outputs:
+        raise BatchError(f"{name}: is one of the files this run would write; choose another --out")
     taxonomy = taxonomy or get_taxonomy()
     _warm_up(taxonomy)
     jobs = max(1, jobs)

@@ -451,6 +451,15 @@ def test_out_folder_inside_input_is_not_read(tmp_path: Path, taxonomy: Taxonomy)
     assert (stats.postings, stats.errors) == (1, 0)
 
 
+def test_input_that_is_an_output_file_is_refused(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "postings.jsonl").write_text(json.dumps({"text": ML_POSTING}) + "\n")
+    with pytest.raises(BatchError, match="would write"):
+        run_batch(out / "postings.jsonl", out, taxonomy=taxonomy)
+    assert "Machine Learning Engineer" in (out / "postings.jsonl").read_text()
+
+
 def test_symlinked_journal_is_refused(tmp_path: Path, taxonomy: Taxonomy) -> None:
     out = tmp_path / "out"
     out.mkdir()
