@@ -325,6 +325,7 @@ class SkillMatcher(Pipe):
         self._patterns: list[Pattern] = []
         self._keys: dict[str, _Key] = {}
         self._pending: dict[str, list[int]] = {}
+        self._pieces: dict[int, tuple[str, ...]] = {}  # token hash -> word pieces, memoised
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         if not Doc.has_extension("skills"):
             Doc.set_extension("skills", getter=_doc_skills)
@@ -405,9 +406,13 @@ class SkillMatcher(Pipe):
         if not self._pending:
             return
         strings = doc.vocab.strings
+        pieces = self._pieces
         words: set[str] = {""}
         for lower in set(doc.to_array(LOWER).tolist()):
-            words.update(_WORD_PIECE.findall(strings[lower]))
+            found = pieces.get(lower)
+            if found is None:
+                found = pieces[lower] = tuple(_WORD_PIECE.findall(strings[lower]))
+            words.update(found)
         ready = self._pending.keys() & words
         if ready:
             self._compile(ready)

@@ -47,7 +47,12 @@ class CertificationFinder:
         return tuple(found)
 
 
-_WORD = re.compile(r"(?<![\w.@/#-])[A-Za-z][A-Za-z0-9.+#-]*[A-Za-z0-9+#]")
+# words holding a capital or a digit after their first letter or starting with a capital:
+# the only shapes that can be tool-like, so plain lower-case words never reach Python
+_WORD = re.compile(
+    r"(?<![\w.@/#-])(?:[A-Z][A-Za-z0-9.+#-]*[A-Za-z0-9+#]"
+    r"|[a-z][a-z.+#-]*[A-Z0-9][A-Za-z0-9.+#-]*[A-Za-z0-9+#]?)"
+)
 _CAMEL = re.compile(r"^[A-Z]?[a-z]+(?:[A-Z][a-z0-9]+)+$|^[a-z]+[A-Z][A-Za-z0-9]*$")
 _ALNUM = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z][A-Za-z0-9.+-]{2,}$")
 _CAPITALISED = re.compile(r"^[A-Z][A-Za-z0-9.+#-]{2,}$")

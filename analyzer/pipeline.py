@@ -169,6 +169,7 @@ def interpret(
     found: dict[str, dict[str, Any]] = {}
     ecosystems = dict.fromkeys(ECOSYSTEMS, 0)
     ecosystem_of = _ecosystem_index(taxonomy)
+    cues: dict[int, str | None] = {}
     for span, section, (c_start, c_end) in _kept_spans(doc, text, structure, title_end):
         start, end = span.start_char, span.end_char
         clause = text[c_start:c_end]
@@ -177,7 +178,9 @@ def interpret(
         elif section.label == "preferred":
             level = "preferred"
         else:
-            cue = requirement_cue(clause)
+            if c_start not in cues:
+                cues[c_start] = requirement_cue(clause)
+            cue = cues[c_start]
             if cue:
                 level = cue
             elif section.label in ("required", "responsibilities"):

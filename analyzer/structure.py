@@ -152,34 +152,27 @@ def _heading_label(line: str) -> str | None:
     return m.lastgroup if m else None
 
 
-def _inline_heading(line: str) -> tuple[str, int] | None:
-    """A heading at the start of a line followed by content ("Requirements: Python, SQL")."""
-    head, sep, _rest = line.partition(":")
-    if not sep or len(head) > 60:
-        return None
-    label = _heading_label(head)
-    return (label, len(head) + 1) if label else None
+_SHORT_LINE = re.compile(r"^[^\n]{1,90}$", re.M)
+_HEAD_COLON = re.compile(r"^([^\n:]{1,60}):", re.M)
+_LONG_LINE = re.compile(r"[^\n]{600}")
 
 
 def find_sections(text: str) -> list[Section]:
     """Split a posting into labelled sections, covering the whole text in order."""
     marks: list[tuple[int, str, str]] = []  # (offset, label, heading)
-    offset = 0
-    for line in text.split("\n"):
-        label = _heading_label(line)
+    for m in _SHORT_LINE.finditer(text):  # only short lines can be headings
+        label = _heading_label(m.group(0))
         if label:
-            marks.append((offset, label, line.strip()))
-        else:
-            inline = _inline_heading(line)
-            if inline:
-                marks.append((offset, inline[0], line[: inline[1]].strip()))
-        offset += len(line) + 1
-    long_lines = max((len(x) for x in text.split("\n")), default=0) > 600
-    if long_lines or not marks:
+            marks.append((m.start(), label, m.group(0).strip()))
+    for m in _HEAD_COLON.finditer(text):  # "Requirements: Python, SQL"
+        label = _heading_label(m.group(1))
+        if label:
+            marks.append((m.start(), label, m.group(0).strip()))
+    if not marks or _LONG_LINE.search(text):
         for label, regex in _INLINE_CUES:
             for m in regex.finditer(text):
                 marks.append((m.start(), label, m.group(0).strip()))
-    marks.sort(key=lambda m: m[0])
+    marks.sort(key=lambda m: (m[0], -len(m[2])))
     deduped: list[tuple[int, str, str]] = []
     for mark in marks:
         if deduped and mark[0] - deduped[-1][0] < 3:
@@ -241,6 +234,8 @@ _NEG_AFTER = re.compile(
     r"a requirement|mandatory|a prerequisite)\b",
     re.I,
 )
+_ANY_NEGATION = re.compile(r"\b(no|not|never)\b|n'?t\b", re.I)
+_PLUS_WORDS = re.compile(r"\b(plus|bonus|nice to have|preferred|welcome)\b", re.I)
 _NOT_A_ROLE = re.compile(
     r"\b(not|isn'?t|is not)\s+(a|an|the)\s+(\w+\s+){0,2}(role|position|job)\b", re.I
 )
@@ -254,8 +249,10 @@ def is_negated(clause: str, start: int, end: int) -> bool:
     word in the clause ("no ... needed/required"); a trailing "is not required"
     counts on its own; a clause that says the skill is a plus is never negated.
     """
+    if not _ANY_NEGATION.search(clause):
+        return False
     before, after = clause[:start], clause[end:]
-    if re.search(r"\b(plus|bonus|nice to have|preferred|welcome)\b", clause, re.I):
+    if _PLUS_WORDS.search(clause):
         return False
     if _DONT_NEED.search(before) or _NOT_A_ROLE.search(before):
         return True
@@ -354,11 +351,14 @@ class Structure:
     text: str
     sections: tuple[Section, ...]
     clause_starts: tuple[int, ...]
+    section_starts: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "section_starts", tuple(s.start for s in self.sections))
 
     def section_at(self, offset: int) -> Section:
         """The section that holds character ``offset``."""
-        starts = [s.start for s in self.sections]
-        return self.sections[max(0, bisect.bisect_right(starts, offset) - 1)]
+        return self.sections[max(0, bisect.bisect_right(self.section_starts, offset) - 1)]
 
     def clause_at(self, offset: int) -> tuple[int, int]:
         """``(start, end)`` of the clause that holds character ``offset``."""

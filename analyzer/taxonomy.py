@@ -220,6 +220,7 @@ class Taxonomy:
     sources: tuple[str, ...] = ()
     _aliases: Mapping[str, str] = field(default_factory=dict, repr=False)
     _children: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def get(self, skill_id: str, default: Skill | None = None) -> Skill | None:
         """The skill with ``skill_id``, or ``default``."""
@@ -233,7 +234,10 @@ class Taxonomy:
         return self.skills[skill_id]
 
     def ancestors(self, skill_id: str) -> tuple[str, ...]:
-        """Every skill a mention of ``skill_id`` implies: its parents, theirs, and ``implies``."""
+        """Every skill that a mention of ``skill_id`` implies (parents and ``implies``)."""
+        cached = self._ancestors.get(skill_id)
+        if cached is not None:
+            return cached
         out: list[str] = []
         stack = [skill_id]
         while stack:
@@ -242,7 +246,8 @@ class Taxonomy:
                 if nxt and nxt not in out and nxt != skill_id:
                     out.append(nxt)
                     stack.append(nxt)
-        return tuple(out)
+        result = self._ancestors[skill_id] = tuple(out)
+        return result
 
     def children(self, skill_id: str) -> tuple[str, ...]:
         """The skills whose parent is ``skill_id``."""
