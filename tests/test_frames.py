@@ -203,3 +203,14 @@ def test_summary_frames_of_nothing() -> None:
     frames = summary_frames(Tally().tables())
     assert all(frame.empty for name, frame in frames.items() if name != "ecosystems")
     assert frames["ecosystems"]["ecosystem"].tolist() == ["none"]
+
+
+@pytest.mark.parametrize(
+    "module", ["analyzer.frames", "analyzer.charts", "analyzer.reports", "analyzer.batch"]
+)
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
