@@ -51,21 +51,25 @@ TOKENIZER = "skillgap.tokenizer.v1"
 BOILERPLATE_SECTIONS = frozenset({"benefits", "legal"})
 MAX_EVIDENCE = 10
 DEFAULT_BATCH_SIZE = 32
+MAX_TEXT_CHARS = 2**31 - 1
+"""spaCy's length guard, lifted: the blank pipeline needs no parser memory per character."""
 
 __all__ = ["analyze", "analyze_many", "build_nlp", "extract_skill_ids", "interpret"]
 
 
 def _tokenizer_exceptions(exceptions: dict[str, Any]) -> dict[str, Any]:
-    """English exceptions without contractions ("don't" -> do n't, "dont" -> do nt).
+    """The English exceptions that matter for postings: abbreviations, whitespace and C++.
 
-    Splitting contractions does nothing for skills, and loading their 900
-    special cases is a third of the cost of building the tokenizer.
-    Abbreviations ("e.g.", "U.S."), "C++", whitespace and emoticons stay.
+    Contractions ("don't" -> do n't) and emoticons do nothing for skills, and
+    loading their thousand special cases is most of the cost of building the
+    tokenizer. Abbreviations ("e.g.", "U.S.", "Sr.") stay whole, as in spaCy.
     """
     return {
         text: pieces
         for text, pieces in exceptions.items()
-        if "'" not in text and "’" not in text and not (text.isalpha() and len(pieces) > 1)
+        if ("." in text and "'" not in text and "’" not in text)
+        or not text.strip()
+        or text == "C++"
     }
 
 
@@ -112,6 +116,8 @@ def build_nlp(taxonomy: Taxonomy | None = None) -> Language:
     """
     taxonomy = taxonomy or get_taxonomy()
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
+    # No parser or NER: the reader's --max-bytes, not spaCy's 1M-character guard, limits size.
+    nlp.max_length = MAX_TEXT_CHARS
     matcher = nlp.add_pipe(FACTORY)
     assert isinstance(matcher, SkillMatcher)
     matcher.add_taxonomy(taxonomy)
