@@ -142,9 +142,12 @@ def _e(value: Any) -> str:
 def _html_table(
     rows: Rows, columns: Sequence[tuple[str, str]], formats: Mapping[str, Callable[[Any], str]]
 ) -> str:
-    out = ["<table><thead><tr>"]
-    out.extend(f"<th>{_e(label)}</th>" for _key, label in columns)
-    out.append("</tr></thead><tbody>")
+    out = ["<table>"]
+    if any(label for _key, label in columns):
+        out.append("<thead><tr>")
+        out.extend(f"<th>{_e(label)}</th>" for _key, label in columns)
+        out.append("</tr></thead>")
+    out.append("<tbody>")
     for row in rows:
         out.append("<tr>")
         for key, _label in columns:
