@@ -154,7 +154,6 @@ def _heading_label(line: str) -> str | None:
 
 _SHORT_LINE = re.compile(r"^[^\n]{1,90}$", re.M)
 _HEAD_COLON = re.compile(r"^([^\n:]{1,60}):", re.M)
-_LONG_LINE = re.compile(r"[^\n]{600}")
 
 
 def find_sections(text: str) -> list[Section]:
@@ -168,7 +167,7 @@ def find_sections(text: str) -> list[Section]:
         label = _heading_label(m.group(1))
         if label:
             marks.append((m.start(), label, m.group(0).strip()))
-    if not marks or _LONG_LINE.search(text):
+    if not marks or max(map(len, text.split("\n"))) >= 600:
         for label, regex in _INLINE_CUES:
             for m in regex.finditer(text):
                 marks.append((m.start(), label, m.group(0).strip()))
@@ -270,6 +269,7 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
 }  # fmt: skip
+_YEAR_UNIT = re.compile(r"(?:years?|yrs?)\b", re.I)
 _YEARS = re.compile(
     r"\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s*(?:\+|plus)?\s*"
     r"(?:(?:-|–|to)\s*\d{1,2}\s*\+?\s*)?(?:\(\d+\)\s*)?(?:years?|yrs?)\b",
@@ -280,7 +280,12 @@ _YEARS = re.compile(
 def years_expressions(text: str) -> list[tuple[int, int, int]]:
     """``(start, end, years)`` of every "N+ years" expression (lower bound of a range)."""
     out = []
-    for m in _YEARS.finditer(text):
+    for unit in _YEAR_UNIT.finditer(text):  # cheap literal scan, then look back
+        m = _YEARS.search(text, max(0, unit.start() - 40), unit.end())
+        while m is not None and m.end() != unit.end():
+            m = _YEARS.search(text, m.start() + 1, unit.end())
+        if m is None:
+            continue
         raw = m.group("n").lower()
         value = _NUMBER_WORDS.get(raw) or int(raw)
         if 0 < value <= 30:
