@@ -6,8 +6,10 @@
 - :class:`RoleClassifier`: the estimator over raw posting texts that users
   import. Features: word TF-IDF of the posting, character n-grams and words of
   the title, the taxonomy title patterns of each family (in the title, and as
-  mentions in the text), and the posting's skills with their categories and
-  role emphasis. It exports itself as plain data (:meth:`RoleClassifier.save`)
+  mentions in the text), the posting's skills with their categories and role
+  emphasis, and a title gate: the family a title clearly names, or an
+  "ambiguous" flag that switches on copies of the description features (the
+  labels follow the title when it is clear, the description otherwise). It exports itself as plain data (:meth:`RoleClassifier.save`)
   that the numpy scorer :mod:`analyzer.role_model` reads.
 
 Examples
@@ -39,7 +41,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from analyzer.__about__ import __version__
 from analyzer.errors import ModelError
 from analyzer.features import load_signals, make_title_vectorizer, make_word_vectorizer
-from analyzer.role_model import RoleModel, default_model_dir
+from analyzer.role_model import AMBIGUOUS_COPIES, RoleModel, default_model_dir
 from analyzer.role_tokens import resolve_titles
 
 logger = logging.getLogger(__name__)
@@ -233,6 +235,15 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         Character n-gram lengths of the title.
     word_weight, title_weight, pattern_weight, mention_weight, skill_weight : float
         Multipliers of each feature block (relative importance under one L2 penalty).
+    gate_weight : float
+        Weight of the title gate (:meth:`RoleSignals.title_gate`): a one-hot of the
+        family the title clearly names, or an "ambiguous" flag (0 disables).
+    ambiguous_weight : float
+        Weight of the copies of the word, mention and skill blocks that are non-zero
+        only where the title is ambiguous, so the description can weigh differently
+        where it decides the label (0 disables).
+    ambiguous_title_weight : float
+        Multiplier of the title blocks in rows with an ambiguous title (1 keeps them).
     C : float
         Inverse regularisation strength of the logistic regression.
     class_weight : dict, "balanced" or None
@@ -285,7 +296,10 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         pattern_weight: float = 1.0,
         mention_weight: float = 0.3,
         skill_weight: float = 0.3,
-        C: float = 60.0,
+        gate_weight: float = 1.0,
+        ambiguous_weight: float = 1.0,
+        ambiguous_title_weight: float = 1.0,
+        C: float = 30.0,
         class_weight: dict | str | None = "balanced",
         calibration_cv: int = 5,
         max_iter: int = 5000,
@@ -303,6 +317,9 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         self.pattern_weight = pattern_weight
         self.mention_weight = mention_weight
         self.skill_weight = skill_weight
+        self.gate_weight = gate_weight
+        self.ambiguous_weight = ambiguous_weight
+        self.ambiguous_title_weight = ambiguous_title_weight
         self.C = C
         self.class_weight = class_weight
         self.calibration_cv = calibration_cv
@@ -361,17 +378,30 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
         blocks: list[tuple[str, Any]] = [
             ("words", self.word_vectorizer_.transform(texts) * self.word_weight)
         ]
+        gate = self.signals_.title_gate(resolved) if self.use_title else None
         if self.use_title:
-            assert self.title_vectorizer_ is not None
-            blocks.append(("title", self.title_vectorizer_.transform(resolved) * self.title_weight))
+            assert self.title_vectorizer_ is not None and gate is not None
+            # the title counts less where it names no family clearly
+            rows = sparse.diags(1.0 + (self.ambiguous_title_weight - 1.0) * gate[:, -1])
+            title = self.title_vectorizer_.transform(resolved) * self.title_weight
+            blocks.append(("title", sparse.csr_matrix(rows @ title)))
             title_block = self.signals_.title_block(resolved) * self.pattern_weight
-            blocks.append(("title_patterns", sparse.csr_matrix(title_block)))
+            blocks.append(("title_patterns", sparse.csr_matrix(rows @ title_block)))
         mentions = self.signals_.mention_block(texts) * self.mention_weight
         blocks.append(("mentions", sparse.csr_matrix(mentions)))
         if self.use_skills:
             assert skills is not None
             skill_block = self.signals_.skill_block(skills) * self.skill_weight
             blocks.append(("skills", sparse.csr_matrix(skill_block)))
+        if gate is not None:
+            if self.gate_weight:
+                blocks.append(("title_gate", sparse.csr_matrix(gate * self.gate_weight)))
+            if self.ambiguous_weight:
+                ambiguous = sparse.diags(gate[:, -1] * self.ambiguous_weight, format="csr")
+                for name in AMBIGUOUS_COPIES:
+                    base = next((b for n, b in blocks if n == name), None)
+                    if base is not None:
+                        blocks.append((f"ambiguous_{name}", sparse.csr_matrix(ambiguous @ base)))
         if fit:
             self.blocks_ = [(name, int(block.shape[1])) for name, block in blocks]
         return sparse.hstack([block for _, block in blocks], format="csr", dtype=np.float64)
@@ -578,6 +608,8 @@ class RoleClassifier(ClassifierMixin, BaseEstimator):
             check_taxonomy_version(meta, load_signals(None).taxonomy_version, source=str(path))
         params = dict(meta["params"])
         params["title_ngram_range"] = tuple(params["title_ngram_range"])
+        for name in ("gate_weight", "ambiguous_weight"):  # models from before the title gate
+            params.setdefault(name, 0.0)
         try:
             clf = cls(**params)
         except TypeError as exc:

@@ -48,7 +48,11 @@ __all__ = [
 EVIDENCE_TOP = 5
 """How many evidence strings a prediction carries."""
 
-BLOCKS = ("words", "title", "title_patterns", "mentions", "skills")
+BLOCKS = ("words", "title", "title_patterns", "mentions", "skills", "title_gate")
+
+AMBIGUOUS_COPIES = ("words", "mentions", "skills")
+"""Blocks repeated, as ``ambiguous_<name>``, in the rows whose title names no family clearly
+(the title gate), so the description can weigh differently when it decides."""
 
 
 def default_model_dir() -> Path:
@@ -111,7 +115,10 @@ class RoleModel:
             "title_patterns": float(params["pattern_weight"]),
             "mentions": float(params["mention_weight"]),
             "skills": float(params["skill_weight"]),
+            "title_gate": float(params.get("gate_weight", 0.0)),
         }
+        self.ambiguous_weight = float(params.get("ambiguous_weight", 0.0))
+        self.ambiguous_title_weight = float(params.get("ambiguous_title_weight", 1.0))
         self.signals = RoleSignals.from_dict(meta["signals"])
         self.taxonomy_version = str(meta["taxonomy_version"])
         self.classes = tuple(str(c) for c in meta["classes"])
@@ -136,7 +143,9 @@ class RoleModel:
             "title_patterns": len(names["title"]),
             "mentions": len(names["mentions"]),
             "skills": len(names["skills"]),
+            "title_gate": len(names["gate"]),
         }
+        expected.update({f"ambiguous_{n}": expected[n] for n in AMBIGUOUS_COPIES})
         for name, size in self.blocks:
             if name not in expected or expected[name] != size:
                 raise ValueError(f"block {name!r} of size {size} does not match its vocabulary")
@@ -156,6 +165,7 @@ class RoleModel:
             raise ValueError(f"temperature {self.temperature} must be a positive number")
         self._names = {"title_patterns": names["title"], "mentions": names["mentions"]}
         self._names["skills"] = names["skills"]
+        self._names["title_gate"] = names["gate"]
 
     @classmethod
     def from_data(
@@ -176,8 +186,18 @@ class RoleModel:
         """The weighted feature matrix of each posting (dense, float64)."""
         resolved = resolve_titles(texts, titles, use_title=self.use_title)
         parts = []
+        done: dict[str, np.ndarray] = {}
+        gate = self.signals.title_gate(resolved) if self.use_title else None
         for name, _size in self.blocks:
-            if name == "words":
+            if name.startswith("ambiguous_"):
+                assert gate is not None
+                ambiguous = gate[:, -1] * self.ambiguous_weight
+                parts.append(done[name.removeprefix("ambiguous_")] * ambiguous[:, None])
+                continue
+            if name == "title_gate":
+                assert gate is not None
+                block = gate
+            elif name == "words":
                 block = _tfidf(
                     [word_analyzer(t) for t in texts], self.word_vocabulary, self.word_idf
                 )
@@ -194,7 +214,8 @@ class RoleModel:
             else:
                 lists = skill_lists if skill_lists is not None else [()] * len(texts)
                 block = self.signals.skill_block(lists)
-            parts.append(block * self.weights[name])
+            done[name] = block * self.weights[name]
+            parts.append(done[name])
         return np.hstack(parts) if parts else np.zeros((len(texts), 0))
 
     def _logits(self, features: np.ndarray) -> np.ndarray:
@@ -285,18 +306,20 @@ class RoleModel:
         contrib = features * weights / self.temperature
         totals: dict[str, float] = {}
         start = 0
-        for name, size in self.blocks:
+        for block_name, size in self.blocks:
             part = contrib[start : start + size]
+            name = block_name.removeprefix("ambiguous_")  # a copy adds to its block's names
             if name == "words":
                 for col in np.flatnonzero(part):
-                    totals[f"word:{self.word_terms[col]}"] = float(part[col])
-            elif name in ("title", "title_patterns"):
+                    key = f"word:{self.word_terms[col]}"
+                    totals[key] = totals.get(key, 0.0) + float(part[col])
+            elif name in ("title", "title_patterns", "title_gate"):
                 if np.any(part):
                     totals["title"] = totals.get("title", 0.0) + float(part.sum())
             else:
                 names = self._names[name]
                 for col in np.flatnonzero(part):
-                    totals[names[col]] = float(part[col])
+                    totals[names[col]] = totals.get(names[col], 0.0) + float(part[col])
             start += size
         return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -381,6 +404,7 @@ def classify_posting(
     *,
     title: str | None = None,
     model: str | os.PathLike[str] | None = None,
+    taxonomy_overlays: Sequence[str | os.PathLike[str]] = (),
 ) -> RolePrediction:
     """Extract the skills of one posting and classify it with a plain model.
 
@@ -392,6 +416,8 @@ def classify_posting(
         Its title (default: the first line).
     model : path-like, optional
         A model directory (default: the shipped model).
+    taxonomy_overlays : sequence of path-like
+        Taxonomy overlay files used when extracting the skills.
 
     Returns
     -------
@@ -402,5 +428,10 @@ def classify_posting(
     if role_model.use_skills:
         from analyzer.pipeline import extract_skill_ids
 
-        skills = extract_skill_ids([text])[0]
+        taxonomy = None
+        if taxonomy_overlays:
+            from analyzer.taxonomy import get_taxonomy
+
+            taxonomy = get_taxonomy(tuple(str(o) for o in taxonomy_overlays))
+        skills = extract_skill_ids([text], taxonomy=taxonomy)[0]
     return role_model.predict(text, title=title, skill_ids=skills)

@@ -25,12 +25,53 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["HEAD_CHARS", "RoleSignals", "pattern_key"]
+__all__ = ["HEAD_CHARS", "TITLE_CUES", "RoleSignals", "pattern_key"]
 
 HEAD_CHARS = 600
 """A family phrase within the first characters of a posting usually names the role itself."""
 
 _NON_ALNUM = re.compile(r"[^a-z0-9+#]+")
+
+TITLE_CUES: dict[str, tuple[str, ...]] = {
+    "machine_learning_engineer": (
+        "ml", "machine learning", "deep learning", "nlp", "computer vision", "perception",
+    ),
+    "ai_engineer": (
+        "genai", "gen ai", "generative", "llm", "llms", "gpt", "agentic", "agent", "agents",
+        "prompt", "conversational", "chatbot",
+    ),
+    "data_scientist": ("data science", "data scientist", "decision science", "statistics"),
+    "mlops_engineer": (
+        "mlops", "ml ops", "ml operations", "machine learning operations", "llmops", "modelops",
+        "platform", "infrastructure", "infra",
+    ),
+    "ml_researcher": ("research", "researcher", "scientist"),
+    "data_analyst": ("analyst", "analytics", "bi", "business intelligence", "reporting"),
+    "other": ("software", "data engineer", "developer", "full stack", "backend", "frontend"),
+}  # fmt: skip
+"""Words of a title that point at a family beyond its ``title_patterns``.
+
+A title is *clear* (the annotation rule: the title decides) when the title
+patterns of exactly one family match (a generic ``other`` phrase yields to an
+ML-family one: "Software Engineer, Machine Learning") and, outside the matched
+phrase, the title carries no cue of another family: "Machine Learning Engineer
+(LLM)", "ML Engineer (MLOps)" and "AI Specialist" (no pattern) are ambiguous,
+and their description decides. ``other`` cues only count against ``other``
+titles.
+"""
+
+TITLE_FIELD_CUES: tuple[str, ...] = ("ai", "artificial intelligence", "ml", "machine learning")
+"""Field words that make only ``other`` and ``data_analyst`` titles ambiguous
+("Software Engineer, AI"); in an ML family's title they just name the field."""
+
+TITLE_AMBIGUOUS_PHRASES: tuple[str, ...] = (
+    "ai ml", "ml ai", "ai and ml", "ml and ai", "ai machine learning", "machine learning ai",
+)  # fmt: skip
+"""Phrases that make any title ambiguous ("AI/ML Engineer")."""
+
+TITLE_DOMINANT: tuple[str, ...] = ("data_scientist", "ml_researcher")
+"""Families whose single matching title pattern decides whatever else the title says
+("Data Scientist, LLM", "ML Research Engineer"), as the annotation rules have it."""
 
 
 def pattern_key(text: str) -> str:
@@ -75,6 +116,15 @@ class RoleSignals:
     categories: tuple[str, ...]
     emphasis: tuple[tuple[float, ...], ...]
     taxonomy_version: str
+    title_cues: tuple[tuple[str, ...], ...] = ()
+    title_field_cues: tuple[str, ...] = TITLE_FIELD_CUES
+    title_ambiguous_phrases: tuple[str, ...] = TITLE_AMBIGUOUS_PHRASES
+    title_dominant: tuple[str, ...] = TITLE_DOMINANT
+
+    def __post_init__(self) -> None:
+        if not self.title_cues:
+            cues = tuple(TITLE_CUES.get(f, ()) for f in self.families)
+            object.__setattr__(self, "title_cues", cues)
 
     # ------------------------------------------------------------------ construction
 
@@ -125,6 +175,10 @@ class RoleSignals:
                 for fam, row in zip(self.families, self.emphasis, strict=True)
             },
             "taxonomy_version": self.taxonomy_version,
+            "title_cues": [list(c) for c in self.title_cues],
+            "title_field_cues": list(self.title_field_cues),
+            "title_ambiguous_phrases": list(self.title_ambiguous_phrases),
+            "title_dominant": list(self.title_dominant),
         }
 
     @classmethod
@@ -150,11 +204,23 @@ class RoleSignals:
                 categories=tuple(str(c) for c in data["categories"]),
                 emphasis=tuple(emphasis),
                 taxonomy_version=str(data["taxonomy_version"]),
+                title_cues=tuple(
+                    tuple(str(c) for c in cues) for cues in data.get("title_cues", ())
+                ),
+                title_field_cues=tuple(
+                    str(c) for c in data.get("title_field_cues", TITLE_FIELD_CUES)
+                ),
+                title_ambiguous_phrases=tuple(
+                    str(c) for c in data.get("title_ambiguous_phrases", TITLE_AMBIGUOUS_PHRASES)
+                ),
+                title_dominant=tuple(str(c) for c in data.get("title_dominant", TITLE_DOMINANT)),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"malformed role signals: {exc!r}") from None
-        if len(signals.title_patterns) != len(families) or len(signals.skill_categories) != len(
-            skill_ids
+        if (
+            len(signals.title_patterns) != len(families)
+            or len(signals.skill_categories) != len(skill_ids)
+            or len(signals.title_cues) != len(families)
         ):
             raise ValueError("malformed role signals: list lengths disagree")
         return signals
@@ -166,6 +232,7 @@ class RoleSignals:
         fams = self.families
         return {
             "title": [*(f"title_pattern:{f}" for f in fams), "title_present"],
+            "gate": [*(f"title_gate:{f}" for f in fams), "title_ambiguous"],
             "mentions": [
                 *(f"mentions:{f}" for f in fams),
                 *(f"mention_head:{f}" for f in fams),
@@ -204,6 +271,67 @@ class RoleSignals:
                     out[row, f] = float(any(p in tkey for p in pats))
                 out[row, n_fam] = 1.0
         return out
+
+    def title_gate(self, titles: Sequence[str | None]) -> np.ndarray:
+        """The family a title clearly names (one-hot), else an "ambiguous" flag.
+
+        Parameters
+        ----------
+        titles : sequence of (str or None)
+            Posting titles; a missing title is ambiguous (the description decides).
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_postings, n_families + 1)
+            Row ``i`` has a single 1: in the column of the family its title
+            clearly names (see :data:`TITLE_CUES`), or in the last column.
+        """
+        n_fam = len(self.families)
+        out = np.zeros((len(titles), n_fam + 1), dtype=np.float64)
+        keys = self._keys()
+        cues = [tuple(pattern_key(c) for c in fam_cues) for fam_cues in self.title_cues]
+        field = tuple(pattern_key(c) for c in self.title_field_cues)
+        phrases = tuple(pattern_key(c) for c in self.title_ambiguous_phrases)
+        for row, title in enumerate(titles):
+            out[row, self._clear_family(title, keys, cues, field, phrases)] = 1.0
+        return out
+
+    def _clear_family(
+        self,
+        title: str | None,
+        keys: list[tuple[str, ...]],
+        cues: list[tuple[str, ...]],
+        field: tuple[str, ...],
+        phrases: tuple[str, ...],
+    ) -> int:
+        """Index of the family ``title`` clearly names, else ``len(families)`` (ambiguous)."""
+        ambiguous = len(self.families)
+        if not title:
+            return ambiguous
+        other = self.families.index("other") if "other" in self.families else -1
+        tkey = pattern_key(title)
+        matched = {f for f, pats in enumerate(keys) if any(p in tkey for p in pats)}
+        if other in matched and len(matched) > 1:
+            matched.discard(other)  # "Software Engineer, Machine Learning"
+        if len(matched) != 1:
+            return ambiguous
+        (family,) = matched
+        name = self.families[family]
+        if name in self.title_dominant:
+            return family
+        if any(p in tkey for p in phrases):
+            return ambiguous
+        rest = tkey
+        for phrase in sorted((*keys[family], *cues[family]), key=len, reverse=True):
+            rest = rest.replace(phrase, "  ")  # the matched phrase says nothing more
+        if name in ("other", "data_analyst") and any(c in rest for c in field):
+            return ambiguous
+        for f, fam_cues in enumerate(cues):
+            if f == family or (f == other and family != other):
+                continue
+            if any(c in rest for c in fam_cues):
+                return ambiguous
+        return family
 
     def mention_block(self, texts: Sequence[str]) -> np.ndarray:
         """How often the text names each family's title phrases, early and in share.

@@ -86,6 +86,37 @@ def test_word_analyzer_drops_stop_words_and_adds_bigrams() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("title", "family"),
+    [
+        ("Senior Machine Learning Engineer", "machine_learning_engineer"),
+        ("Software Engineer, Machine Learning", "machine_learning_engineer"),
+        ("ML Platform Engineer", "mlops_engineer"),
+        ("Senior ML Operations Engineer (MLOps)", "mlops_engineer"),
+        ("Data Scientist, LLM Products", "data_scientist"),
+        ("Applied Scientist", "ml_researcher"),
+        ("ML Research Engineer", "ml_researcher"),
+        ("Data Engineer", "other"),
+        ("AI Engineer", "ai_engineer"),
+        ("AI/ML Engineer", None),
+        ("Machine Learning Engineer (LLM)", None),
+        ("ML Engineer (MLOps)", None),
+        ("Software Engineer, AI", None),
+        ("AI Specialist", None),
+        ("Data Scientist / ML Engineer", None),
+        (None, None),
+    ],
+)
+def test_title_gate_names_a_family_only_for_clear_titles(title: str | None, family) -> None:
+    from analyzer.features import load_signals
+
+    signals = load_signals()
+    gate = signals.title_gate([title])
+    assert gate.shape == (1, len(signals.families) + 1) and gate.sum() == 1.0
+    named = [*signals.families, None][int(np.argmax(gate[0]))]
+    assert named == family
+
+
 def test_titles_come_from_argument_or_first_line() -> None:
     assert split_title("\n  ML Engineer \nbody") == ("ML Engineer", "\n  ML Engineer \nbody")
     assert split_title("x" * 200 + "\nbody")[0] is None
@@ -123,6 +154,10 @@ def test_fit_returns_self_with_classes_and_probabilities(fitted: RoleClassifier)
         "title_patterns",
         "mentions",
         "skills",
+        "title_gate",
+        "ambiguous_words",
+        "ambiguous_mentions",
+        "ambiguous_skills",
     ]
 
 
