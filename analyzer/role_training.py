@@ -170,6 +170,7 @@ def train_model(
     out: str | os.PathLike[str],
     *,
     skill_ids: Sequence[Sequence[str]] | None = None,
+    taxonomy_overlays: Sequence[str | os.PathLike[str]] = (),
     **params: Any,
 ) -> str:
     """Fit a :class:`~analyzer.classifier.RoleClassifier` and write it in the plain format.
@@ -184,6 +185,8 @@ def train_model(
         Model directory to write.
     skill_ids : sequence of sequence of str, optional
         Precomputed skill ids (default: extracted).
+    taxonomy_overlays : sequence of path-like
+        Taxonomy overlay files used when extracting the skills.
     **params
         :class:`RoleClassifier` parameters.
 
@@ -196,6 +199,8 @@ def train_model(
     from analyzer.features import load_signals
 
     _check_families(data, load_signals(params.get("taxonomy")).families)
+    if skill_ids is None and taxonomy_overlays and params.get("use_skills", True):
+        skill_ids = _extract_skills(list(data.texts), taxonomy_overlays)
     clf = RoleClassifier(random_state=SEED, **params)
     clf.fit(list(data.texts), np.asarray(data.labels), titles=data.titles, skill_ids=skill_ids)
     counts = {f: data.labels.count(f) for f in sorted(set(data.labels))}
@@ -307,6 +312,7 @@ def cross_validate(
     cv: int = 5,
     use_title: bool = True,
     skill_ids: Sequence[Sequence[str]] | None = None,
+    taxonomy_overlays: Sequence[str | os.PathLike[str]] = (),
     **params: Any,
 ) -> Evaluation:
     """Stratified, seeded ``cv``-fold cross-validation of the role classifier.
@@ -321,6 +327,8 @@ def cross_validate(
         False evaluates on the description alone (title line removed, no titles).
     skill_ids : sequence of sequence of str, optional
         Precomputed skill ids (default: extracted once, before splitting).
+    taxonomy_overlays : sequence of path-like
+        Taxonomy overlay files used when extracting the skills.
     **params
         :class:`RoleClassifier` parameters.
 
@@ -345,9 +353,7 @@ def cross_validate(
     )
     titles = list(data.titles) if use_title else None
     if skill_ids is None and params.get("use_skills", True):
-        from analyzer.pipeline import extract_skill_ids
-
-        skill_ids = extract_skill_ids(texts)
+        skill_ids = _extract_skills(texts, taxonomy_overlays)
     classes = sorted(set(data.labels))
     probabilities = np.zeros((len(y), len(classes)))
     splitter = StratifiedKFold(cv, shuffle=True, random_state=SEED)
@@ -369,6 +375,20 @@ def cross_validate(
         cols = [classes.index(c) for c in clf.classes_]
         probabilities[np.ix_(test, cols)] = proba
     return summarize(data.labels, probabilities, classes, folds=cv)
+
+
+def _extract_skills(
+    texts: Sequence[str], overlays: Sequence[str | os.PathLike[str]] = ()
+) -> list[list[str]]:
+    """Skill ids of each text, with the bundled taxonomy plus ``overlays``."""
+    from analyzer.pipeline import extract_skill_ids
+
+    taxonomy = None
+    if overlays:
+        from analyzer.taxonomy import get_taxonomy
+
+        taxonomy = get_taxonomy(tuple(str(o) for o in overlays))
+    return extract_skill_ids(texts, taxonomy=taxonomy)
 
 
 def _without_title(text: str, title: str | None) -> str:

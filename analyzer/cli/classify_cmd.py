@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from analyzer.cli.common import format_option, library_errors, open_output, output_option
+from analyzer.cli.common import (
+    format_option,
+    library_errors,
+    open_output,
+    output_option,
+    taxonomy_option,
+)
 
 _DATA = click.Path(exists=True, dir_okay=False)
 _LABELS = click.option(
@@ -25,8 +31,11 @@ _LABELS = click.option(
     help="Model directory to write (model.json + weights.npz).",
 )
 @click.option("--no-title", is_flag=True, help="Train on the description alone.")
+@taxonomy_option
 @library_errors
-def train(data: str, labels: str | None, out: str, no_title: bool) -> None:
+def train(
+    data: str, labels: str | None, out: str, no_title: bool, taxonomy_overlays: tuple[str, ...]
+) -> None:
     """Train the role classifier on labelled postings and write a plain model.
 
     DATA is JSONL or CSV with a 'text' (or 'description') column, optional
@@ -41,7 +50,9 @@ def train(data: str, labels: str | None, out: str, no_title: bool) -> None:
     from analyzer.role_training import load_labelled, train_model
 
     postings = load_labelled(data, labels)
-    written = train_model(postings, out, use_title=not no_title)
+    written = train_model(
+        postings, out, use_title=not no_title, taxonomy_overlays=taxonomy_overlays
+    )
     click.echo(f"trained on {len(postings)} postings; model written to {written}", err=True)
 
 
@@ -55,8 +66,16 @@ def train(data: str, labels: str | None, out: str, no_title: bool) -> None:
 @click.option("--title", help="The posting's title, if its first line is not the title.")
 @format_option("text", "json", default="text")
 @output_option
+@taxonomy_option
 @library_errors
-def classify(posting: str, model: str | None, title: str | None, fmt: str, output: str) -> None:
+def classify(
+    posting: str,
+    model: str | None,
+    title: str | None,
+    fmt: str,
+    output: str,
+    taxonomy_overlays: tuple[str, ...],
+) -> None:
     """Print the role family of POSTING with confidence, runner-up and evidence.
 
     POSTING is a .txt, .md or .html file, or - for standard input.
@@ -71,7 +90,9 @@ def classify(posting: str, model: str | None, title: str | None, fmt: str, outpu
     from analyzer.role_render import write_prediction_json, write_prediction_text
 
     read = read_posting(posting)
-    prediction = classify_posting(read.text, title=title or read.title, model=model)
+    prediction = classify_posting(
+        read.text, title=title or read.title, model=model, taxonomy_overlays=taxonomy_overlays
+    )
     writer = write_prediction_json if fmt == "json" else write_prediction_text
     with open_output(output) as stream:
         writer(prediction, stream)
@@ -84,8 +105,17 @@ def classify(posting: str, model: str | None, title: str | None, fmt: str, outpu
 @click.option("--no-title", is_flag=True, help="Evaluate on the description alone.")
 @format_option("text", "json", default="text")
 @output_option
+@taxonomy_option
 @library_errors
-def evaluate(data: str, labels: str | None, cv: int, no_title: bool, fmt: str, output: str) -> None:
+def evaluate(
+    data: str,
+    labels: str | None,
+    cv: int,
+    no_title: bool,
+    fmt: str,
+    output: str,
+    taxonomy_overlays: tuple[str, ...],
+) -> None:
     """Cross-validate the role classifier on labelled postings.
 
     Prints per-class precision, recall and F1, macro-F1, calibration (Brier
@@ -100,7 +130,9 @@ def evaluate(data: str, labels: str | None, cv: int, no_title: bool, fmt: str, o
     from analyzer.role_training import cross_validate, load_labelled
 
     postings = load_labelled(data, labels)
-    result = cross_validate(postings, cv=cv, use_title=not no_title)
+    result = cross_validate(
+        postings, cv=cv, use_title=not no_title, taxonomy_overlays=taxonomy_overlays
+    )
     writer = write_evaluation_json if fmt == "json" else write_evaluation_text
     with open_output(output) as stream:
         writer(result, stream)
