@@ -154,6 +154,7 @@ def _highlighted(analysis: Analysis) -> str:
     from spacy.tokens import Span
 
     nlp = spacy.blank("en")
+    nlp.max_length = max(nlp.max_length, len(analysis.text) + 1)  # no parser: no memory guard
     doc = nlp.make_doc(analysis.text)
     spans, colours = [], {}
     for skill in analysis.skills:

@@ -553,9 +553,15 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     """
     ordered = sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.id_))
     kept: list[Span] = []
+    # The furthest end of a kept span per start token: a span lies inside a kept one when
+    # a start within the longest span's length before it reaches its end (linear, not n^2).
+    reach: dict[int, int] = {}
+    longest = ordered[0].end - ordered[0].start if ordered else 0
     for span in ordered:
-        if not any(k.start <= span.start and span.end <= k.end for k in kept):
+        first = max(0, span.end - longest)
+        if not any(reach.get(start, -1) >= span.end for start in range(first, span.start + 1)):
             kept.append(span)
+            reach[span.start] = max(reach.get(span.start, -1), span.end)
     return sorted(kept, key=lambda s: (s.start, s.end, s.id_))
 
 
