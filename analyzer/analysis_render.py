@@ -80,9 +80,11 @@ def write_text(analysis: Analysis, stream: TextIO) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from analyzer.safety import terminal_safe
+
     console = Console(file=stream, width=110, highlight=False, soft_wrap=False)
     for label, value in _headline(analysis):
-        console.print(Text.assemble((f"{label:<22}", "bold"), Text(value)))
+        console.print(Text.assemble((f"{label:<22}", "bold"), Text(terminal_safe(value))))
     for category, skills in _by_category(analysis).items():
         if not skills:
             continue
@@ -96,7 +98,7 @@ def write_text(analysis: Analysis, stream: TextIO) -> None:
                 Text(f"{skill.name} ({skill.id})"),
                 Text(skill.requirement),
                 Text(str(skill.years) if skill.years else ""),
-                Text(_evidence_line(skill)),
+                Text(terminal_safe(_evidence_line(skill))),
             )
         console.print(table)
     if analysis.role.evidence:

@@ -378,6 +378,8 @@ class _OutputFolder:
 
     def _acquire_lock(self) -> None:
         path = self.path(LOCK_FILE)
+        if path.is_symlink():
+            raise BatchError(f"{path}: is a symbolic link; refusing to write through it")
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         try:
             import fcntl

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from analyzer.gap import GapItem, GapReport
+from analyzer.safety import terminal_safe
 
 __all__ = [
     "WRITERS",
@@ -206,14 +207,19 @@ def write_text(report: GapReport, stream: TextIO) -> None:
             lines += [f"  {n}. {item}" for n, item in enumerate(block.items, start=1)]
         elif block.kind == "table":
             lines += _text_table(block.headers, block.rows)
-    stream.write("\n".join(lines) + "\n")
+    stream.write(terminal_safe("\n".join(lines)) + "\n")
 
 
 # --------------------------------------------------------------------------- markdown
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _md_text(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _md_text(text: str) -> str:
+    """Raw HTML in posting or profile text is shown as text, never rendered (no tag opens)."""
+    return text.replace("<", "&lt;")
 
 
 def write_markdown(report: GapReport, stream: TextIO) -> None:
@@ -221,15 +227,15 @@ def write_markdown(report: GapReport, stream: TextIO) -> None:
     out: list[str] = []
     for block in report_blocks(report):
         if block.kind == "h1":
-            out += [f"# {block.text}", ""]
+            out += [f"# {_md_text(block.text)}", ""]
         elif block.kind == "h2":
-            out += [f"## {block.text}", ""]
+            out += [f"## {_md_text(block.text)}", ""]
         elif block.kind == "p":
-            out += [block.text, ""]
+            out += [_md_text(block.text), ""]
         elif block.kind == "ul":
-            out += [f"- {item}" for item in block.items] + [""]
+            out += [f"- {_md_text(item)}" for item in block.items] + [""]
         elif block.kind == "ol":
-            out += [f"{n}. {item}" for n, item in enumerate(block.items, start=1)] + [""]
+            out += [f"{n}. {_md_text(item)}" for n, item in enumerate(block.items, start=1)] + [""]
         elif block.kind == "table":
             out.append("| " + " | ".join(_md(h) for h in block.headers) + " |")
             out.append("|" + "---|" * len(block.headers))
@@ -254,6 +260,8 @@ def write_html(report: GapReport, stream: TextIO) -> None:
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         f"<title>{esc('skillgap: ' + title)}</title>",
         f"<style>{_CSS}</style></head><body>",
     ]

@@ -1,7 +1,8 @@
 """Read postings and documents: decoding, format detection, HTML to text, refusals.
 
 The text a reader returns is "the text as read": for plain text and Markdown it
-is the decoded file unchanged (line endings normalised to ``\\n``); for HTML it
+is the decoded file unchanged (line endings normalised to ``\\n``, other control
+characters replaced by a space or, for vertical tab and form feed, a line break); for HTML it
 is the visible text, with scripts, styles and tags removed, entities decoded
 and block elements (paragraphs, list items, headings, table rows, ``<br>``)
 kept as line breaks. Every evidence offset of an analysis refers to that text.
@@ -114,8 +115,16 @@ def _refuse_binary_text(text: str, source: str) -> None:
         raise InputError(f"{source}: looks like a binary file (control characters), not a posting")
 
 
+# Control characters never reach the text as read (nor a terminal or report that shows it):
+# vertical tab, form feed and the Unicode line breaks become line breaks, the rest spaces.
+_CONTROL_MAP = {
+    **{c: " " for c in [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]},
+    0x0B: "\n", 0x0C: "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n",
+}  # fmt: skip
+
+
 def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL_MAP)
 
 
 # --------------------------------------------------------------------------- HTML
@@ -190,10 +199,11 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
         parser.close()
     except (AssertionError, ValueError):  # pragma: no cover - HTMLParser is lenient
         logger.warning("malformed HTML; using the text found so far")
-    raw = "".join(parser.parts)
+    raw = _normalise_newlines("".join(parser.parts))  # entities such as &#27; decode to controls
     lines = [re.sub(r"[ \t\f\v\u00a0]+", " ", line).strip() for line in raw.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    title = re.sub(r"\s+", " ", html.unescape("".join(parser.title))).strip() or None
+    title = re.sub(r"\s+", " ", _normalise_newlines(html.unescape("".join(parser.title))))
+    title = title.strip() or None
     return text, title
 
 

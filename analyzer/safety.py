@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
@@ -19,7 +20,23 @@ logger = logging.getLogger(__name__)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-__all__ = ["FORMULA_PREFIXES", "csv_line", "neutralise_cell", "write_csv"]
+__all__ = ["FORMULA_PREFIXES", "csv_line", "neutralise_cell", "terminal_safe", "write_csv"]
+
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(value: str) -> str:
+    """``value`` with every control character but tab and newline shown as ``\\ufffd``.
+
+    Posting text given to the library may hold escape sequences; a text report
+    printed on a terminal must not run them (colour changes, cursor moves, titles).
+
+    Examples
+    --------
+    >>> terminal_safe("ML\x1b[31m Engineer")
+    'ML\ufffd[31m Engineer'
+    """
+    return _TERMINAL_CONTROLS.sub("\ufffd", value)
 
 
 def neutralise_cell(value: str) -> str:

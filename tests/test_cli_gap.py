@@ -113,7 +113,7 @@ def test_text_output(files: dict[str, Path]) -> None:
 def test_markdown_output(files: dict[str, Path]) -> None:
     result = run("gap", str(files["posting"]), "-p", str(files["profile"]), "--format", "markdown")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("# Gap: ML Engineer <Platform> & Co\n")
+    assert result.output.startswith("# Gap: ML Engineer &lt;Platform> & Co\n")
     assert "| Skill | Id | Category | Requirement | Weight | Via |" in result.output
     assert "## Plan (Mid)" in result.output
 
