@@ -757,7 +757,10 @@ def run_batch(
     _warm_up(taxonomy)
     jobs = max(1, jobs)
     output = _OutputFolder(Path(out))
-    done = output.open(resume=resume)
+    try:
+        done = output.open(resume=resume)
+    except OSError as exc:
+        raise BatchError(f"{out}: cannot write here ({exc.strerror or exc})") from None
     stats = BatchStats()
     try:
 
@@ -783,6 +786,9 @@ def run_batch(
                     on_item(stats)
         output.end_journals()
         tables, stats.postings, stats.errors = _finalise(output, name, taxonomy)
+    except OSError as exc:
+        where = exc.filename or out
+        raise BatchError(f"{where}: cannot write ({exc.strerror or exc})") from None
     finally:
         output.close()
     logger.info(

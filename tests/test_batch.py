@@ -460,6 +460,15 @@ def test_input_that_is_an_output_file_is_refused(tmp_path: Path, taxonomy: Taxon
     assert "Machine Learning Engineer" in (out / "postings.jsonl").read_text()
 
 
+def test_out_that_cannot_be_created_is_a_batch_error(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    (tmp_path / "a.txt").write_text(ML_POSTING)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(BatchError, match="not a folder"):
+        run_batch(tmp_path / "a.txt", tmp_path / "file", taxonomy=taxonomy)
+    with pytest.raises(BatchError, match="cannot write here"):
+        run_batch(tmp_path / "a.txt", tmp_path / "file" / "sub", taxonomy=taxonomy)
+
+
 def test_symlinked_journal_is_refused(tmp_path: Path, taxonomy: Taxonomy) -> None:
     out = tmp_path / "out"
     out.mkdir()
