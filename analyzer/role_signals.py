@@ -11,6 +11,7 @@ and the standard library only.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -247,7 +248,22 @@ class RoleSignals:
         }
 
     def _keys(self) -> list[tuple[str, ...]]:
+        return self._pattern_keys
+
+    @functools.cached_property
+    def _pattern_keys(self) -> list[tuple[str, ...]]:
+        """Title patterns as :func:`pattern_key` strings, computed once per instance."""
         return [tuple(pattern_key(p) for p in pats) for pats in self.title_patterns]
+
+    @functools.cached_property
+    def _gate_keys(
+        self,
+    ) -> tuple[list[tuple[str, ...]], tuple[str, ...], tuple[str, ...]]:
+        """Title cues, field cues and ambiguous phrases as pattern keys, computed once."""
+        cues = [tuple(pattern_key(c) for c in fam_cues) for fam_cues in self.title_cues]
+        field = tuple(pattern_key(c) for c in self.title_field_cues)
+        phrases = tuple(pattern_key(c) for c in self.title_ambiguous_phrases)
+        return cues, field, phrases
 
     def title_block(self, titles: Sequence[str | None]) -> np.ndarray:
         """Which families' title patterns each title contains, plus a "has a title" flag.
@@ -289,9 +305,7 @@ class RoleSignals:
         n_fam = len(self.families)
         out = np.zeros((len(titles), n_fam + 1), dtype=np.float64)
         keys = self._keys()
-        cues = [tuple(pattern_key(c) for c in fam_cues) for fam_cues in self.title_cues]
-        field = tuple(pattern_key(c) for c in self.title_field_cues)
-        phrases = tuple(pattern_key(c) for c in self.title_ambiguous_phrases)
+        cues, field, phrases = self._gate_keys
         for row, title in enumerate(titles):
             out[row, self._clear_family(title, keys, cues, field, phrases)] = 1.0
         return out

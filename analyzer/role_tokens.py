@@ -84,6 +84,14 @@ _CANONICAL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_TRIGGER = re.compile(r"^\\b([a-z]+)")
+_CANONICAL_TRIGGERED: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (_TRIGGER.match(pattern.pattern).group(1), pattern, repl)  # type: ignore[union-attr]
+    for pattern, repl in _CANONICAL
+)
+"""``_CANONICAL`` with the literal first word of each pattern, checked before the regex."""
+
+
 def normalize_text(text: str) -> str:
     """Lower-case ``text`` and fold spelling variants (``machine learning`` -> ``ml``).
 
@@ -103,8 +111,9 @@ def normalize_text(text: str) -> str:
     'senior mlops engineer'
     """
     out = _SPACES.sub(" ", text.lower()).strip()
-    for pattern, repl in _CANONICAL:
-        out = pattern.sub(repl, out)
+    for trigger, pattern, repl in _CANONICAL_TRIGGERED:
+        if trigger in out:  # a pattern can only match where its first word occurs
+            out = pattern.sub(repl, out)
     return out
 
 

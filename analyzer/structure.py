@@ -271,8 +271,8 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _YEAR_UNIT = re.compile(r"(?:years?|yrs?)\b", re.I)
 _YEARS = re.compile(
-    r"\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s*(?:\+|plus)?\s*"
-    r"(?:(?:-|–|to)\s*\d{1,2}\s*\+?\s*)?(?:\(\d+\)\s*)?(?:years?|yrs?)\b",
+    r"\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s*(?:\\?\+|plus)?\s*"
+    r"(?:(?:\\?-|–|to)\s*\d{1,2}\s*\\?\+?\s*)?(?:\(\d+\)\s*)?(?:years?|yrs?)\b",
     re.I,
 )
 

@@ -228,3 +228,8 @@ def test_evidence_offsets_always_slice_to_the_evidence(small: Taxonomy, words: l
     for skill in result.skills:
         for ev in skill.evidence:
             assert text[ev.start : ev.end] == ev.text
+
+
+def test_markdown_escaped_years_as_written_by_scrapers(small: Taxonomy) -> None:
+    result = analyze("Role\n\n\\- 5\\+ years of Python\n\\- 2\\-4 years of SQL", taxonomy=small)
+    assert (result.get("python").years, result.get("sql").years) == (5, 2)
