@@ -326,7 +326,8 @@ def _walk(
         try:
             info = os.stat(path)  # follows symlinks
         except FileNotFoundError:
-            yield Failure(path, "broken symbolic link")
+            gone = "broken symbolic link" if entry.is_symlink() else "no such file (removed)"
+            yield Failure(path, gone)
             continue
         except OSError as exc:
             if exc.errno == 40:  # ELOOP

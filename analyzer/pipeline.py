@@ -73,9 +73,17 @@ def _tokenizer_exceptions(exceptions: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]{0,9}/?>"
+"""Inline tags left in Markdown or pasted text (``<b>Python</b>``) split off the word."""
+_TAG_END = r"(?<=[\"'])>"
+"""The end of an opening tag with attributes (``href="...">Python``)."""
+_INVISIBLE = r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+"""Zero-width and bidirectional formatting characters pasted from web pages."""
+
+
 @spacy.registry.tokenizers("skillgap.tokenizer.v1")
 def create_tokenizer() -> Callable[[Language], Tokenizer]:
-    """spaCy's English tokenizer that also splits Markdown residue (``\\-``, ``**``) off words.
+    """spaCy's English tokenizer that also splits Markdown residue and inline tags off words.
 
     Registered (and published under the ``spacy_tokenizers`` entry point) so that
     ``spacy.blank`` builds it once and a saved pipeline loads it by name.
@@ -86,12 +94,14 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
         return Tokenizer(
             nlp.vocab,
             rules=_tokenizer_exceptions(defaults.tokenizer_exceptions),
-            prefix_search=spacy.util.compile_prefix_regex([r"\\", *defaults.prefixes]).search,
+            prefix_search=spacy.util.compile_prefix_regex(
+                [r"\\", _HTML_TAG, _INVISIBLE, *defaults.prefixes]
+            ).search,
             suffix_search=spacy.util.compile_suffix_regex(
-                [r"\\", r"\*+", *defaults.suffixes]
+                [r"\\", r"\*+", _HTML_TAG, _INVISIBLE, *defaults.suffixes]
             ).search,
             infix_finditer=spacy.util.compile_infix_regex(
-                [r"\\(?=[\-_*#`])", *defaults.infixes]
+                [r"\\(?=[\-_*#`])", _HTML_TAG, _TAG_END, _INVISIBLE, *defaults.infixes]
             ).finditer,
             token_match=defaults.token_match,
             url_match=defaults.url_match,
