@@ -7,11 +7,11 @@ import click
 from analyzer.cli.common import (
     format_option,
     library_errors,
+    max_bytes_option,
     open_output,
     output_option,
     taxonomy_option,
 )
-from analyzer.reader import DEFAULT_MAX_BYTES
 
 
 @click.command("analyze")
@@ -20,13 +20,7 @@ from analyzer.reader import DEFAULT_MAX_BYTES
 @output_option
 @taxonomy_option
 @click.option("--title", help="The posting's title, if its first line is not the title.")
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Refuse postings larger than this.",
-)
+@max_bytes_option
 @library_errors
 def analyze(
     posting: str,

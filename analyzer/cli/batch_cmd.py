@@ -10,8 +10,7 @@ from typing import Any
 
 import click
 
-from analyzer.cli.common import library_errors, taxonomy_option
-from analyzer.reader import DEFAULT_MAX_BYTES
+from analyzer.cli.common import library_errors, max_bytes_option, taxonomy_option
 
 
 @contextmanager
@@ -76,13 +75,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[Any], None] | None]:
 @click.option("--text-column", help="Column/key holding the posting text (default: detected).")
 @click.option("--title-column", help="Column/key holding the title (default: detected).")
 @click.option("--id-column", help="Column/key holding the posting id (default: detected).")
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Refuse postings larger than this.",
-)
+@max_bytes_option
 @click.option(
     "--progress/--no-progress",
     default=None,

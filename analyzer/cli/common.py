@@ -47,6 +47,19 @@ def format_option(*choices: str, default: str) -> Callable[[Callable[..., Any]],
     )
 
 
+def max_bytes_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-bytes N``: refuse postings larger than N bytes (default 1 MB)."""
+    from analyzer.reader import DEFAULT_MAX_BYTES
+
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_BYTES,
+        show_default=True,
+        help="Refuse postings larger than this.",
+    )(func)
+
+
 def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``-o/--output FILE`` (default: standard output)."""
     return click.option(
