@@ -378,23 +378,36 @@ class _OutputFolder:
 
     def _acquire_lock(self) -> None:
         path = self.path(LOCK_FILE)
-        if path.is_symlink():
-            raise BatchError(f"{path}: is a symbolic link; refusing to write through it")
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         try:
             import fcntl
         except ImportError:  # pragma: no cover - not POSIX: no locking
-            self._lock = fd
-            return
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+            fcntl = None  # type: ignore[assignment]
+        for _attempt in range(5):
+            if path.is_symlink():
+                raise BatchError(f"{path}: is a symbolic link; refusing to write through it")
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            if fcntl is None:  # pragma: no cover
+                self._lock = fd
+                return
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise BatchError(
+                    f"{self.folder}: another skillgap batch is writing here ({LOCK_FILE}); "
+                    "wait for it to finish or choose another --out"
+                ) from None
+            # A finishing run unlinks the lock file: if ours is no longer the file at the
+            # path, another run could lock a new one, so take the lock again.
+            try:
+                same = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._lock = fd
+                return
             os.close(fd)
-            raise BatchError(
-                f"{self.folder}: another skillgap batch is writing here ({LOCK_FILE}); "
-                "wait for it to finish or choose another --out"
-            ) from None
-        self._lock = fd
+        raise BatchError(f"{self.folder}: could not take the batch lock ({LOCK_FILE})")
 
     def _journal(self, name: str, *, fresh: bool) -> IO[str]:
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)

@@ -9,8 +9,9 @@
   mentions in the text), the posting's skills with their categories and role
   emphasis, and a title gate: the family a title clearly names, or an
   "ambiguous" flag that switches on copies of the description features (the
-  labels follow the title when it is clear, the description otherwise). It exports itself as plain data (:meth:`RoleClassifier.save`)
-  that the numpy scorer :mod:`analyzer.role_model` reads.
+  labels follow the title when it is clear, the description otherwise). It
+  exports itself as plain data (:meth:`RoleClassifier.save`) that the numpy
+  scorer :mod:`analyzer.role_model` reads.
 
 Examples
 --------

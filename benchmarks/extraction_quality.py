@@ -20,7 +20,8 @@ Usage::
         [--engine auto|analyze|skills] [--errors 25] [--detail]
 
 ``--gold`` may be repeated and may be a glob (quote it), e.g.
-``--gold benchmarks/heldout/skills-heldout.jsonl`` or ``--gold '../shared/postings-dev/skills-gold-*.jsonl'``.
+``--gold benchmarks/heldout/skills-heldout.jsonl`` or
+``--gold '../shared/postings-dev/skills-gold-*.jsonl'``.
 """
 
 from __future__ import annotations
