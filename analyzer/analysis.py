@@ -36,7 +36,8 @@ class SkillMention:
 
     ``implied`` is true when the skill was not named itself but follows from a
     more specific one (``Pinecone`` implies ``vector_database``); ``implied_by``
-    names those skills.
+    names those skills. ``alternatives`` are the skills the posting accepts
+    instead ("LangChain or LlamaIndex", "AWS, Azure or GCP").
     """
 
     id: str
@@ -47,6 +48,7 @@ class SkillMention:
     evidence: tuple[Evidence, ...] = ()
     implied_by: tuple[str, ...] = ()
     contract: bool = True
+    alternatives: tuple[str, ...] = ()
 
     @property
     def implied(self) -> bool:
@@ -63,6 +65,8 @@ class SkillMention:
         }
         if self.implied_by:
             out["implied_by"] = list(self.implied_by)
+        if self.alternatives:
+            out["alternatives"] = list(self.alternatives)
         return out
 
 

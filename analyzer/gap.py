@@ -88,6 +88,7 @@ class GapItem:
     note: str | None = None
     share: float | None = None
     postings: int | None = None
+    alternatives: tuple[str, ...] = ()
 
     @property
     def credit(self) -> float:
@@ -115,6 +116,8 @@ class GapItem:
         if self.share is not None:
             out["share"] = round(self.share, 4)
             out["postings"] = self.postings
+        if self.alternatives:
+            out["alternatives"] = list(self.alternatives)
         return out
 
 
@@ -551,9 +554,42 @@ def gap_items(
                 status=status,
                 via=via,
                 note=note if status == "matched" else None,
+                alternatives=mention.alternatives,
             )
         )
-    return tuple(sorted(items, key=lambda i: (-i.weight, i.id)))
+    return tuple(sorted(_with_alternatives(items), key=lambda i: (-i.weight, i.id)))
+
+
+_RANK: dict[str, int] = {"matched": 2, "transferable": 1, "missing": 0}
+ALTERNATIVE_NOTE = "the posting accepts"
+
+
+def _with_alternatives(items: Sequence[GapItem]) -> list[GapItem]:
+    """Credit a skill the posting lists as an alternative ("LangChain or LlamaIndex").
+
+    Holding one alternative satisfies the others: an item takes the best status
+    among its alternatives, with ``via`` naming the alternative that gives it.
+    """
+    by_id = {item.id: item for item in items}
+    out = []
+    for item in items:
+        best = item
+        for alt in item.alternatives:
+            other = by_id.get(alt)
+            if other is not None and _RANK[other.status] > _RANK[best.status]:
+                best = other
+        if best is item:
+            out.append(item)
+        else:
+            out.append(
+                replace(
+                    item,
+                    status=best.status,
+                    via=(best.id,),
+                    note=f"{ALTERNATIVE_NOTE} {best.name} instead",
+                )
+            )
+    return out
 
 
 def restatus(
@@ -565,8 +601,9 @@ def restatus(
     out = []
     for item in items:
         status, via = classify(item.id, explicit, taxonomy, held=held)
-        out.append(replace(item, status=status, via=via))
-    return tuple(out)
+        note = None if (item.note or "").startswith(ALTERNATIVE_NOTE) else item.note
+        out.append(replace(item, status=status, via=via, note=note))
+    return tuple(_with_alternatives(out))
 
 
 def coverage(items: Sequence[GapItem]) -> Coverage:

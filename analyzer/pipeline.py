@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -186,8 +187,10 @@ def interpret(
     ecosystems = dict.fromkeys(ECOSYSTEMS, 0)
     ecosystem_of = _ecosystem_index(taxonomy)
     cues: dict[int, str | None] = {}
+    listed: list[tuple[int, int, str]] = []  # kept mentions, for "A or B" alternatives
     for span, section, (c_start, c_end) in _kept_spans(doc, text, structure, title_end):
         start, end = span.start_char, span.end_char
+        listed.append((start, end, span.id_))
         clause = text[c_start:c_end]
         if start < title_end:
             level = "required"
@@ -215,6 +218,8 @@ def interpret(
         if eco:
             ecosystems[eco] += 1
 
+    for skill_id, others in alternatives(text, listed).items():
+        found[skill_id]["alternatives"] = others
     mentions = _with_implied(found, taxonomy)
     # certification spans first: unknown_terms skips them
     certs_named = certifications(doc) if certifications else ()
@@ -232,6 +237,41 @@ def interpret(
         unknown_terms=unknown_terms(doc, taxonomy, text=text),
         sections=tuple((s.label, s.start, s.end) for s in structure.sections),
     )
+
+
+_ALTERNATIVE_GAP = re.compile(r"\s*(?:,\s*(?:or\s+)?|/\s*|or\s+|and/or\s+|\(\s*or\s+)", re.I)
+
+
+def alternatives(text: str, mentions: Sequence[tuple[int, int, str]]) -> dict[str, tuple[str, ...]]:
+    """Skills a posting accepts in place of each other: "LangChain or LlamaIndex",
+    "AWS, Azure or GCP", "Python/R".
+
+    Neighbouring mentions joined only by commas, slashes or "or" form a list; the
+    list is a set of alternatives when an "or" or a slash joins two of them
+    ("Python, SQL and Spark" is not). Returns each skill's alternatives.
+    """
+    out: dict[str, set[str]] = {}
+    run: list[str] = []
+    has_or = False
+
+    def close() -> None:
+        ids = list(dict.fromkeys(run))
+        if has_or and len(ids) > 1:
+            for skill_id in ids:
+                out.setdefault(skill_id, set()).update(i for i in ids if i != skill_id)
+
+    previous_end = -1
+    for start, end, skill_id in sorted(mentions):
+        between = text[previous_end:start] if previous_end >= 0 else None
+        if between is not None and start >= previous_end and _ALTERNATIVE_GAP.fullmatch(between):
+            run.append(skill_id)
+            has_or = has_or or "/" in between or "or" in between.lower()
+        else:
+            close()
+            run, has_or = [skill_id], False
+        previous_end = max(previous_end, end)
+    close()
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _kept_spans(
@@ -294,6 +334,7 @@ def _with_implied(found: dict[str, dict[str, Any]], taxonomy: Taxonomy) -> tuple
                 years=entry["years"],
                 evidence=tuple(entry["evidence"]),
                 contract=skill_id in contract,
+                alternatives=entry.get("alternatives", ()),
             )
         )
     for skill_id, slot in implied.items():

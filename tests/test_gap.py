@@ -789,3 +789,36 @@ def test_writers_render_market_shares_and_mixed_family(tax: Taxonomy) -> None:
     assert "| Docker | docker | cloud_mlops | required | 2 | 2/3 (67%) |  |" in out["markdown"]
     assert "<td>2/3 (67%)</td>" in out["html"]
     assert json.loads(out["json"])["missing"][0]["share"] == 0.6667
+
+
+def test_holding_one_alternative_satisfies_the_others(tax: Taxonomy) -> None:
+    posting = make_posting(tax, {"azure": "required", "gcp": "required", "docker": "required"})
+    posting = Analysis(
+        **{
+            **posting.__dict__,
+            "skills": tuple(
+                SkillMention(
+                    m.id,
+                    m.name,
+                    m.category,
+                    m.requirement,
+                    alternatives=(("gcp",) if m.id == "azure" else ("azure",))
+                    if m.id in ("azure", "gcp")
+                    else (),
+                )
+                for m in posting.skills
+            ),
+        }
+    )
+    items = {i.id: i for i in gap_items(posting, ["gcp"], tax)}
+    assert (items["gcp"].status, items["azure"].status, items["docker"].status) == (
+        "matched",
+        "matched",
+        "missing",
+    )
+    assert items["azure"].via == ("gcp",)
+    assert items["azure"].note == "the posting accepts Google Cloud instead"
+    assert items["azure"].to_dict()["alternatives"] == ["gcp"]
+    # without the alternative, holding GCP does nothing for Azure
+    plain = {i.id: i for i in gap_items(make_posting(tax, {"azure": "required"}), ["gcp"], tax)}
+    assert plain["azure"].status == "missing"

@@ -233,3 +233,20 @@ def test_evidence_offsets_always_slice_to_the_evidence(small: Taxonomy, words: l
 def test_markdown_escaped_years_as_written_by_scrapers(small: Taxonomy) -> None:
     result = analyze("Role\n\n\\- 5\\+ years of Python\n\\- 2\\-4 years of SQL", taxonomy=small)
     assert (result.get("python").years, result.get("sql").years) == (5, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "AWS, Azure or Google Cloud",
+            {"aws": ("azure", "gcp"), "azure": ("aws", "gcp"), "gcp": ("aws", "azure")},
+        ),
+        ("PyTorch/TensorFlow", {"pytorch": ("tensorflow",), "tensorflow": ("pytorch",)}),
+        ("Python, SQL and Docker", {}),
+        ("Python and Docker or SQL", {"docker": ("sql",), "sql": ("docker",)}),
+    ],
+)
+def test_alternatives_in_lists(small: Taxonomy, text: str, expected: dict) -> None:
+    result = analyze(f"Role\n\nRequirements: {text}.", taxonomy=small)
+    assert {s.id: s.alternatives for s in result.skills if s.alternatives} == expected
