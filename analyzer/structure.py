@@ -134,6 +134,14 @@ _INLINE_CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# The same cues for lower-cased text, without the leading \b (which stops ``re`` from
+# skipping ahead to possible first characters; about three times faster).
+_INLINE_CUES_FAST: list[tuple[str, re.Pattern[str]]] = [
+    (label, re.compile(regex.pattern.replace(r"\b(", "(", 1)))
+    for label, regex in _INLINE_CUES
+]
+
+
 @dataclass(frozen=True)
 class Section:
     """A region of the posting text with a label and the heading that opened it."""
@@ -168,9 +176,14 @@ def find_sections(text: str) -> list[Section]:
         if label:
             marks.append((m.start(), label, m.group(0).strip()))
     if not marks or max(map(len, text.split("\n"))) >= 600:
-        for label, regex in _INLINE_CUES:
-            for m in regex.finditer(text):
-                marks.append((m.start(), label, m.group(0).strip()))
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few characters change length when lower-cased
+            lowered = text
+        for label, regex in _INLINE_CUES_FAST:
+            for m in regex.finditer(lowered):
+                if m.start() and lowered[m.start() - 1].isalnum():
+                    continue  # inside a word: the pattern's leading \b, checked cheaply
+                marks.append((m.start(), label, text[m.start() : m.end()].strip()))
     marks.sort(key=lambda m: (m[0], -len(m[2])))
     deduped: list[tuple[int, str, str]] = []
     for mark in marks:
