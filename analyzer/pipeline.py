@@ -15,7 +15,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import spacy
 from spacy.language import Language
@@ -45,6 +45,9 @@ from analyzer.structure import (
 )
 from analyzer.taxonomy import Taxonomy, contract_skill_ids, get_taxonomy
 from analyzer.taxonomy_models import CATEGORIES, ECOSYSTEMS
+
+if TYPE_CHECKING:
+    from analyzer.role_model import RoleModel
 
 logger = logging.getLogger(__name__)
 
@@ -362,9 +365,14 @@ def _predict_role(
     text: str, title: str | None, skill_ids: Sequence[str], taxonomy: Taxonomy
 ) -> RolePrediction:
     """The role family from the shipped classifier (numpy only, loaded once)."""
+    return _role_model().predict(text, title=title, skill_ids=skill_ids)
+
+
+@functools.cache
+def _role_model() -> RoleModel:
     from analyzer.role_model import load_role_model
 
-    return load_role_model().predict(text, title=title, skill_ids=skill_ids)
+    return load_role_model()
 
 
 # --------------------------------------------------------------------------- public API
