@@ -308,7 +308,8 @@ def years_expressions(text: str) -> list[tuple[int, int, int]]:
 
 _GENERAL_EXPERIENCE = re.compile(
     r"\s*(?:\)\s*)?(?:of\s+|in\s+|with\s+)?(?:[\w/&+#.-]+\s+){0,3}?"
-    r"(?:experience|exp\b|work(?:ing)?\b|industry|employment)",
+    r"(?:experience|exp\b|work(?:ing)?\b|industry|employment"
+    r"|(?:software|data|ml|machine learning|ai)\s+(?:engineering|development)\b)",
     re.I,
 )
 _EXPERIENCE_NEAR = re.compile(r"experience|exp\b|background|working|industry|professional", re.I)

@@ -250,3 +250,10 @@ def test_markdown_escaped_years_as_written_by_scrapers(small: Taxonomy) -> None:
 def test_alternatives_in_lists(small: Taxonomy, text: str, expected: dict) -> None:
     result = analyze(f"Role\n\nRequirements: {text}.", taxonomy=small)
     assert {s.id: s.alternatives for s in result.skills if s.alternatives} == expected
+
+
+def test_years_of_software_engineering_are_general_experience(small: Taxonomy) -> None:
+    result = analyze(
+        "Role\n\nRequirements: 3+ years of software engineering in Python.", taxonomy=small
+    )
+    assert (result.seniority.level, result.seniority.min_years) == ("mid", 3)
