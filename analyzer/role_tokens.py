@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -84,12 +85,30 @@ _CANONICAL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+def _at_word_start(repl: str):  # noqa: ANN202 - a re.sub callback factory
+    """Replace a match only where the original pattern's leading ``\\b`` would hold."""
+
+    def replace(match: re.Match[str]) -> str:
+        text, start = match.string, match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            return match.group(0)
+        return repl
+
+    return replace
+
+
 _TRIGGER = re.compile(r"^\\b([a-z]+)")
-_CANONICAL_TRIGGERED: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
-    (_TRIGGER.match(pattern.pattern).group(1), pattern, repl)  # type: ignore[union-attr]
+_CANONICAL_TRIGGERED: tuple[tuple[str, re.Pattern[str], Any], ...] = tuple(
+    (
+        _TRIGGER.match(pattern.pattern).group(1),  # type: ignore[union-attr]
+        re.compile(pattern.pattern.removeprefix("\\b")),
+        _at_word_start(repl),
+    )
     for pattern, repl in _CANONICAL
 )
-"""``_CANONICAL`` with the literal first word of each pattern, checked before the regex."""
+"""``_CANONICAL`` made fast but equal: each pattern runs only where its first word occurs,
+and without its leading ``\\b`` (which stops ``re`` from scanning ahead for the literal
+first word); the callback restores the word-boundary condition."""
 
 
 def normalize_text(text: str) -> str:
