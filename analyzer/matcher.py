@@ -478,17 +478,6 @@ class SkillMatcher(Pipe):
             existing = list(doc.spans[self.spans_key])
             doc.spans[self.spans_key] = resolve_overlaps(existing + spans)
 
-    def pattern_for(self, span: Span) -> Pattern | None:
-        """The pattern a span came from (for explanations)."""
-        key = span.text.lower()
-        for pattern in self._patterns:
-            if pattern.skill_id == span.id_ and self.nlp.make_doc(pattern.text).text.lower() == key:
-                return pattern
-        for pattern in self._patterns:
-            if pattern.skill_id == span.id_:
-                return pattern
-        return None
-
     # ------------------------------------------------------------------ serialisation
     def _cfg(self) -> dict[str, Any]:
         return {

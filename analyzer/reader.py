@@ -207,13 +207,6 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
     return text, title
 
 
-_HTML_SNIFF = re.compile(
-    r"^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])|"
-    r"<(p|div|li|ul|br|h[1-6]|span|strong|table)(\s[^>]*)?/?>",
-    re.I,
-)
-
-
 def looks_like_html(text: str) -> bool:
     """True when a text is an HTML document or fragment rather than prose with a stray tag."""
     head = text[:4096]
