@@ -325,33 +325,32 @@ def _with_implied(found: dict[str, dict[str, Any]], taxonomy: Taxonomy) -> tuple
             if REQUIREMENT_ORDER[entry["level"]] < REQUIREMENT_ORDER[slot["level"]]:
                 slot["level"] = entry["level"]
             slot["by"].append(skill_id)
-    mentions = []
-    for skill_id, entry in found.items():
+
+    def mention(skill_id: str, level: str, **extra: Any) -> SkillMention:
         skill = taxonomy.skills[skill_id]
-        mentions.append(
-            SkillMention(
-                id=skill_id,
-                name=skill.name,
-                category=skill.category,
-                requirement=entry["level"],
-                years=entry["years"],
-                evidence=tuple(entry["evidence"]),
-                contract=skill_id in contract,
-                alternatives=entry.get("alternatives", ()),
-            )
+        return SkillMention(
+            id=skill_id,
+            name=skill.name,
+            category=skill.category,
+            requirement=level,  # type: ignore[arg-type]
+            contract=skill_id in contract,
+            **extra,
         )
-    for skill_id, slot in implied.items():
-        skill = taxonomy.skills[skill_id]
-        mentions.append(
-            SkillMention(
-                id=skill_id,
-                name=skill.name,
-                category=skill.category,
-                requirement=slot["level"],
-                implied_by=tuple(sorted(set(slot["by"]))),
-                contract=skill_id in contract,
-            )
+
+    mentions = [
+        mention(
+            skill_id,
+            entry["level"],
+            years=entry["years"],
+            evidence=tuple(entry["evidence"]),
+            alternatives=entry.get("alternatives", ()),
         )
+        for skill_id, entry in found.items()
+    ]
+    mentions += [
+        mention(skill_id, slot["level"], implied_by=tuple(sorted(set(slot["by"]))))
+        for skill_id, slot in implied.items()
+    ]
     order = {c: i for i, c in enumerate(CATEGORIES)}
     return tuple(
         sorted(

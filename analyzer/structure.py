@@ -137,8 +137,7 @@ _INLINE_CUES: list[tuple[str, re.Pattern[str]]] = [
 # The same cues for lower-cased text, without the leading \b (which stops ``re`` from
 # skipping ahead to possible first characters; about three times faster).
 _INLINE_CUES_FAST: list[tuple[str, re.Pattern[str]]] = [
-    (label, re.compile(regex.pattern.replace(r"\b(", "(", 1)))
-    for label, regex in _INLINE_CUES
+    (label, re.compile(regex.pattern.replace(r"\b(", "(", 1))) for label, regex in _INLINE_CUES
 ]
 
 
