@@ -311,6 +311,7 @@ _GENERAL_EXPERIENCE = re.compile(
     r"|(?:software|data|ml|machine learning|ai)\s+(?:engineering|development)\b)",
     re.I,
 )
+_OF_SOMETHING = re.compile(r"\s+(?:of|in|with|using)\s+\w")  # "4+ years of Python"
 _EXPERIENCE_NEAR = re.compile(r"experience|exp\b|background|working|industry|professional", re.I)
 
 _TITLE_LEVELS: list[tuple[str, re.Pattern[str]]] = [
@@ -403,7 +404,9 @@ class Structure:
                 continue
             if _GENERAL_EXPERIENCE.match(self.text, end, min(c_end, end + 60)):
                 general.append(years)
-            elif _EXPERIENCE_NEAR.search(self.text, max(c_start, start - 60), min(c_end, end + 80)):
+            elif (section == "required" and _OF_SOMETHING.match(self.text, end)) or (
+                _EXPERIENCE_NEAR.search(self.text, max(c_start, start - 60), min(c_end, end + 80))
+            ):
                 specific.append(years)
         found = general or specific
         return min(found) if found else None

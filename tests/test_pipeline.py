@@ -257,3 +257,9 @@ def test_years_of_software_engineering_are_general_experience(small: Taxonomy) -
         "Role\n\nRequirements: 3+ years of software engineering in Python.", taxonomy=small
     )
     assert (result.seniority.level, result.seniority.min_years) == ("mid", 3)
+
+
+def test_skill_years_in_requirements_give_min_years(small: Taxonomy) -> None:
+    text = "Role\n\nWhat you need\n- 4+ years of python; docker.\n\nAbout us\nFounded 10 years ago."
+    result = analyze(text, taxonomy=small)
+    assert (result.seniority.min_years, result.get("python").years) == (4, 4)
