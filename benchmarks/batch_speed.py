@@ -36,25 +36,9 @@ import threading
 import time
 from pathlib import Path
 
+from proc_memory import tree_rss_kb
+
 DEV = Path(__file__).resolve().parents[2] / "shared" / "postings-dev" / "postings.jsonl"
-
-
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and its descendants (Linux /proc), in kB."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(
-                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
-            )
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = (task / "children").read_text().split()
-                stack.extend(int(c) for c in children)
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total
 
 
 def run_batch(source: Path, out: Path, jobs: int) -> dict[str, float]:
@@ -69,7 +53,7 @@ def run_batch(source: Path, out: Path, jobs: int) -> dict[str, float]:
         def sample() -> None:
             nonlocal peak
             while not done.is_set():
-                peak = max(peak, _tree_rss_kb(process.pid))
+                peak = max(peak, tree_rss_kb(process.pid))
                 done.wait(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)

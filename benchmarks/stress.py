@@ -39,6 +39,8 @@ import threading
 import time
 from pathlib import Path
 
+from proc_memory import tree_rss_kb
+
 DEV = Path(__file__).resolve().parents[2] / "shared" / "postings-dev" / "postings.jsonl"
 
 _SKILLS = (
@@ -83,23 +85,6 @@ def write_postings(path: Path, n: int, *, synthetic: bool, seed: int = 7) -> str
                 record = synthetic_posting(rng, i)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return f"dev postings ({len(base)}) repeated" if base else "synthetic postings"
-
-
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and its descendants (Linux /proc), in kB."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(
-                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
-            )
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack.extend(int(c) for c in (task / "children").read_text().split())
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total
 
 
 def check_output(out: Path, n: int) -> dict[str, int]:
