@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import heapq
 import logging
 import math
 import os
@@ -135,6 +136,7 @@ class RoleModel:
         self.coef = np.asarray(arrays["coef"], dtype=np.float64)
         self.intercept = np.asarray(arrays["intercept"], dtype=np.float64).reshape(-1)
         self.temperature = float(meta.get("temperature", 1.0))
+        self._centered: np.ndarray | None = None  # coef minus the class mean, / temperature
         self.blocks = [(str(name), int(size)) for name, size in meta["blocks"]]
         names = self.signals.block_names()
         expected = {
@@ -302,8 +304,13 @@ class RoleModel:
         Title n-grams are summed into one ``title`` entry. Sorted by decreasing
         contribution (ties by name).
         """
-        weights = self.coef[class_index] - self.coef.mean(axis=0)
-        contrib = features * weights / self.temperature
+        return sorted(self._totals(features, class_index).items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def _totals(self, features: np.ndarray, class_index: int) -> dict[str, float]:
+        """Contribution of each named feature to ``class_index`` (unsorted)."""
+        if self._centered is None:
+            self._centered = (self.coef - self.coef.mean(axis=0)) / self.temperature
+        contrib = features * self._centered[class_index]
         totals: dict[str, float] = {}
         start = 0
         for block_name, size in self.blocks:
@@ -321,18 +328,14 @@ class RoleModel:
                 for col in np.flatnonzero(part):
                     totals[names[col]] = totals.get(names[col], 0.0) + float(part[col])
             start += size
-        return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+        return totals
 
     def evidence(
         self, features: np.ndarray, class_index: int, title: str | None, *, top: int = EVIDENCE_TOP
     ) -> tuple[str, ...]:
         """Short strings naming the features that pushed the decision most."""
-        out = []
-        for name, value in self.contributions(features, class_index):
-            if value <= 0 or len(out) >= top:
-                break
-            out.append(_describe(name, title))
-        return tuple(out)
+        positive = [(-v, name) for name, v in self._totals(features, class_index).items() if v > 0]
+        return tuple(_describe(name, title) for _v, name in heapq.nsmallest(top, positive))
 
 
 def _describe(name: str, title: str | None) -> str:

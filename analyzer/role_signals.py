@@ -367,7 +367,10 @@ class RoleSignals:
         for row, text in enumerate(texts):
             body = pattern_key(text)
             head = pattern_key(text[:HEAD_CHARS])
-            counts = [sum(body.count(p) for p in pats) for pats in keys]
+            words = set(body.split())  # a phrase can only occur if its first word does
+            counts = [
+                sum(body.count(p) for p in pats if p.split(maxsplit=1)[0] in words) for pats in keys
+            ]
             total = sum(counts)
             for f, count in enumerate(counts):
                 out[row, f] = math.log1p(count)
