@@ -115,25 +115,27 @@ def unknown_terms(
         if len(word) < 3 or word.lower() in _NOT_TOOLS or _UNIT_LIKE.match(word):
             continue
         tool_like = bool(_CAMEL.match(word) or _ALNUM.match(word))
+        if not tool_like:
+            # a capitalised name counts only inside a list ("Python, Polaris, SQL")
+            if word.isupper() or not _CAPITALISED.match(word):
+                continue
+            before = text[max(0, pos - 2) : pos]
+            after = text[m.end() : m.end() + 1]
+            if not (
+                before in (", ", "/ ") or before.endswith(("/", "(")) or after in (",", "/", ")")
+            ):
+                continue
         i = bisect.bisect_right(starts, pos) - 1
         if i >= 0 and spans[i][0] <= pos < spans[i][1]:
             continue  # inside a skill span
-        if not tool_like and _CAPITALISED.match(word) and not word.isupper():
+        if not tool_like:
             near = (i >= 0 and pos - spans[i][1] < 40) or (
                 i + 1 < len(spans) and spans[i + 1][0] - m.end() < 40
             )
-            before = text[max(0, pos - 2) : pos]
-            after = text[m.end() : m.end() + 1]
-            tool_like = near and (
-                before in (", ", "/ ") or before.endswith(("/", "(")) or after in (",", "/", ")")
-            )
-        if not tool_like:
+            if not near:
+                continue
+        if taxonomy.find(word) is not None:
             continue
-        try:
-            taxonomy.lookup(word)
-            continue
-        except LookupError:
-            pass
         counts[word] += 1
         first.setdefault(word, pos)
     ranked = sorted(counts, key=lambda t: (-counts[t], first[t]))

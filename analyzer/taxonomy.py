@@ -226,6 +226,11 @@ class Taxonomy:
         """The skill with ``skill_id``, or ``default``."""
         return self.skills.get(skill_id, default)
 
+    def find(self, text: str) -> Skill | None:
+        """The skill a spelling names (id, name or alias, any case), or None."""
+        skill_id = self._aliases.get(alias_key(text))
+        return None if skill_id is None else self.skills[skill_id]
+
     def lookup(self, text: str) -> Skill:
         """The skill a spelling names (id, name or alias, any case); raises ``LookupError``."""
         skill_id = self._aliases.get(alias_key(text))
