@@ -297,10 +297,9 @@ def _years_for(
 ) -> int | None:
     """The "N years" of the clause that goes with a mention: nearest before it, else just after."""
     before = [y for s, e, y in years_found if c_start <= s and e <= start]
-    if before:
-        return before[-1]
     after = [y for s, _e, y in years_found if start < s < min(c_end, start + 40)]
-    return after[0] if after else None
+    found = before[-1] if before else after[0] if after else None
+    return found or None  # "0-2 years of SQL" says nothing about SQL
 
 
 @functools.lru_cache(maxsize=4)

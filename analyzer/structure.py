@@ -281,6 +281,7 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
 }  # fmt: skip
+_RANGE = re.compile(r"\d\s*(?:\\?-|–|to)\s*\d")
 _YEAR_UNIT = re.compile(r"(?:years?|yrs?)\b", re.I)
 _YEARS = re.compile(
     r"\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s*(?:\\?\+|plus)?\s*"
@@ -290,7 +291,8 @@ _YEARS = re.compile(
 
 
 def years_expressions(text: str) -> list[tuple[int, int, int]]:
-    """``(start, end, years)`` of every "N+ years" expression (lower bound of a range)."""
+    """``(start, end, years)`` of every "N+ years" expression (lower bound of a range;
+    0 only as the start of a range, "0-2 years")."""
     out = []
     for unit in _YEAR_UNIT.finditer(text):  # cheap literal scan, then look back
         m = _YEARS.search(text, max(0, unit.start() - 40), unit.end())
@@ -300,7 +302,7 @@ def years_expressions(text: str) -> list[tuple[int, int, int]]:
             continue
         raw = m.group("n").lower()
         value = _NUMBER_WORDS.get(raw) or int(raw)
-        if 0 < value <= 30:
+        if 0 < value <= 30 or (value == 0 and _RANGE.search(m.group(0))):  # "0-2 years"
             out.append((m.start(), m.end(), value))
     return out
 

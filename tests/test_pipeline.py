@@ -263,3 +263,9 @@ def test_skill_years_in_requirements_give_min_years(small: Taxonomy) -> None:
     text = "Role\n\nWhat you need\n- 4+ years of python; docker.\n\nAbout us\nFounded 10 years ago."
     result = analyze(text, taxonomy=small)
     assert (result.seniority.min_years, result.get("python").years) == (4, 4)
+
+
+def test_a_range_from_zero_years_is_entry_level(small: Taxonomy) -> None:
+    result = analyze("Analyst\n\nRequirements: 0-2 years of experience with SQL.", taxonomy=small)
+    assert (result.seniority.level, result.seniority.min_years) == ("entry", 0)
+    assert result.get("sql").years is None
