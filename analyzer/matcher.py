@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from spacy.attrs import IS_ALPHA, IS_LOWER, LOWER
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_SPACE, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Pipe
@@ -197,23 +197,33 @@ def _is_lowercased(doc: Doc) -> bool:
 _SEPARATORS = frozenset({"-", "/", "–", "—"})
 
 
-def _norm_tokens(doc: Doc, start: int, end: int) -> str:
-    """Lower-case tokens of ``doc[start:end]`` joined by spaces, without separators."""
-    words = [
-        t.lower_
-        for t in doc[max(0, start) : min(len(doc), end)]
-        if not t.is_space and t.text not in _SEPARATORS
-    ]
-    return " " + " ".join(words) + " "
+class _TokenView:
+    """Lower-case token texts of a Doc, read once, for the context windows of rules."""
 
+    def __init__(self, doc: Doc) -> None:
+        strings = doc.vocab.strings
+        arrays = doc.to_array([LOWER, IS_SPACE])
+        self.lowers = [strings[h] for h in arrays[:, 0].tolist()]
+        self.spaces = [bool(v) for v in arrays[:, 1].tolist()]
 
-def _neighbour(doc: Doc, index: int, step: int) -> str:
-    i = index
-    while 0 <= i < len(doc):
-        if not doc[i].is_space:
-            return doc[i].lower_
-        i += step
-    return ""
+    def window(self, start: int, end: int) -> str:
+        """Tokens ``start:end`` joined by spaces, without whitespace or separators."""
+        lo, hi = max(0, start), min(len(self.lowers), end)
+        words = [
+            w
+            for w, sp in zip(self.lowers[lo:hi], self.spaces[lo:hi], strict=True)
+            if not sp and w not in _SEPARATORS
+        ]
+        return " " + " ".join(words) + " "
+
+    def neighbour(self, index: int, step: int) -> str:
+        """The nearest non-space token from ``index`` in direction ``step``."""
+        i = index
+        while 0 <= i < len(self.lowers):
+            if not self.spaces[i]:
+                return self.lowers[i]
+            i += step
+        return ""
 
 
 _SIMPLE_TOKEN = re.compile(r"\w+(?:[+#]+)?|[^\w\s]")
@@ -267,6 +277,7 @@ def rule_holds(
     end: int,
     *,
     lowercased: bool,
+    view: _TokenView | None = None,
 ) -> bool:
     """Whether an ambiguous alias at ``doc[start:end]`` names its skill under ``rule``.
 
@@ -274,18 +285,20 @@ def rule_holds(
     when the rule is case-sensitive and the posting is normally cased. The
     context window counts ``rule.window`` tokens on each side of the match;
     context phrases are compared as lower-case words, hyphens and slashes ignored.
+    ``view`` is the Doc's token view when the caller already has one.
     """
     if rule.case_sensitive and not lowercased and not _case_fits(doc[start:end].text, forms):
         return False
-    if rule.not_next and _neighbour(doc, end, 1) in rule.not_next:
+    if not (rule.not_next or rule.not_prev or rule.context_any or rule.context_none):
+        return True
+    view = view or _TokenView(doc)
+    if rule.not_next and view.neighbour(end, 1) in rule.not_next:
         return False
-    if rule.not_prev and _neighbour(doc, start - 1, -1) in rule.not_prev:
+    if rule.not_prev and view.neighbour(start - 1, -1) in rule.not_prev:
         return False
     if rule.context_any or rule.context_none:
         context = (
-            _norm_tokens(doc, start - rule.window, start)
-            + "|"
-            + _norm_tokens(doc, end, end + rule.window)
+            view.window(start - rule.window, start) + "|" + view.window(end, end + rule.window)
         )
         if any(phrase in context for phrase in rule.context_none):
             return False
@@ -325,7 +338,7 @@ class SkillMatcher(Pipe):
         self._patterns: list[Pattern] = []
         self._keys: dict[str, _Key] = {}
         self._pending: dict[str, list[int]] = {}
-        self._pieces: dict[int, tuple[str, ...]] = {}  # token hash -> word pieces, memoised
+        self._seen: set[int] = set()  # LOWER hashes of every token form seen so far
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         if not Doc.has_extension("skills"):
             Doc.set_extension("skills", getter=_doc_skills)
@@ -369,6 +382,7 @@ class SkillMatcher(Pipe):
         stream of postings compiles each pattern at most once. Patterns of one
         skill (and one ambiguity rule) share a matcher key.
         """
+        self._seen = set()  # new patterns: every token form may activate them again
         for pattern in patterns:
             index = len(self._patterns)
             self._patterns.append(pattern)
@@ -405,14 +419,16 @@ class SkillMatcher(Pipe):
         """Compile the pending patterns whose first word occurs in ``doc``."""
         if not self._pending:
             return
+        # Only token forms never seen before can activate anything: every pattern whose
+        # first word an earlier Doc held is already compiled.
+        new = set(doc.to_array(LOWER).tolist()) - self._seen
+        if not new and self._seen:
+            return
+        self._seen |= new
         strings = doc.vocab.strings
-        pieces = self._pieces
         words: set[str] = {""}
-        for lower in set(doc.to_array(LOWER).tolist()):
-            found = pieces.get(lower)
-            if found is None:
-                found = pieces[lower] = tuple(_WORD_PIECE.findall(strings[lower]))
-            words.update(found)
+        for lower in new:
+            words.update(_WORD_PIECE.findall(strings[lower]))
         ready = self._pending.keys() & words
         if ready:
             self._compile(ready)
@@ -458,6 +474,7 @@ class SkillMatcher(Pipe):
         """Skill spans of ``doc``: rules applied, overlaps resolved, sorted."""
         self._activate(doc)
         lowercased: bool | None = None
+        view: _TokenView | None = None
         candidates: list[Span] = []
         vocab_strings = self.nlp.vocab.strings
         for match_id, start, end in self.matcher(doc):
@@ -465,7 +482,10 @@ class SkillMatcher(Pipe):
             if key.rule is not None:
                 if lowercased is None:
                     lowercased = _is_lowercased(doc)
-                if not rule_holds(key.rule, key.forms, doc, start, end, lowercased=lowercased):
+                    view = _TokenView(doc)
+                if not rule_holds(
+                    key.rule, key.forms, doc, start, end, lowercased=lowercased, view=view
+                ):
                     continue
             candidates.append(Span(doc, start, end, label=key.category, span_id=key.skill_id))
         return resolve_overlaps(candidates)

@@ -235,3 +235,14 @@ def test_lazy_compilation_finds_what_full_compilation_finds(taxonomy) -> None:
         assert [(s.start, s.end, s.id_) for s in a.spans["skills"]] == [
             (s.start, s.end, s.id_) for s in b.spans["skills"]
         ]
+
+
+def test_patterns_added_later_still_activate_on_known_words(nlp) -> None:
+    from analyzer.matcher import Pattern
+
+    component = SkillMatcher(nlp, "late")
+    component.add_patterns([Pattern("python", "python", "core", "python")])
+    doc = nlp.make_doc("python and zork tooling")
+    assert [s.id_ for s in component.match(doc)] == ["python"]
+    component.add_patterns([Pattern("zork tooling", "docker", "cloud_mlops", "zork tooling")])
+    assert [s.id_ for s in component.match(doc)] == ["python", "docker"]
