@@ -216,7 +216,7 @@ def interpret(
         if years is not None and (entry["years"] is None or years > entry["years"]):
             entry["years"] = years
         if len(entry["evidence"]) < MAX_EVIDENCE:
-            entry["evidence"].append(Evidence(span.text, start, end, section.label))
+            entry["evidence"].append(Evidence(text[start:end], start, end, section.label))
         eco = ecosystem_of.get(span.id_)
         if eco:
             ecosystems[eco] += 1
@@ -258,15 +258,18 @@ def alternatives(text: str, mentions: Sequence[tuple[int, int, str]]) -> dict[st
     has_or = False
 
     def close() -> None:
+        if not has_or or len(run) < 2:
+            return
         ids = list(dict.fromkeys(run))
-        if has_or and len(ids) > 1:
+        if len(ids) > 1:
             for skill_id in ids:
                 out.setdefault(skill_id, set()).update(i for i in ids if i != skill_id)
 
     previous_end = -1
     for start, end, skill_id in sorted(mentions):
-        between = text[previous_end:start] if previous_end >= 0 else None
-        if between is not None and start >= previous_end and _ALTERNATIVE_GAP.fullmatch(between):
+        near = 0 <= previous_end <= start <= previous_end + 12  # gaps are a few characters
+        between = text[previous_end:start] if near else None
+        if between is not None and _ALTERNATIVE_GAP.fullmatch(between):
             run.append(skill_id)
             has_or = has_or or "/" in between or "or" in between.lower()
         else:
