@@ -89,55 +89,45 @@ _HEADING_RE = re.compile(
 _LINE_PREFIX = re.compile(r"^[\s#>*_`|=\-•·–—]*")
 _LINE_SUFFIX = re.compile(r"[\s*_`|=:]*$")
 
-# cue phrases that open a section even inside a flattened one-line posting
+# Cue phrases that open a section even inside a flattened one-line posting. They are
+# searched in the lower-cased text and carry no leading ``\\b`` (with one, ``re`` cannot
+# skip ahead to a possible first letter; three times slower): ``find_sections`` checks that
+# a match starts a word.
 _INLINE_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "preferred",
         re.compile(
-            r"\b(preferred qualifications|preferred skills|preferred experience"
+            r"(preferred qualifications|preferred skills|preferred experience"
             r"|nice[\s-]to[\s-]haves?|bonus points|desired qualifications|desired skills"
-            r"|additional qualifications)\s*[:\-–]",
-            re.I,
+            r"|additional qualifications)\s*[:\-–]"
         ),
     ),
     (
         "required",
         re.compile(
-            r"\b(minimum qualifications|basic qualifications|required qualifications|requirements"
+            r"(minimum qualifications|basic qualifications|required qualifications|requirements"
             r"|qualifications|what you'?ll need|what you bring|what we'?re looking for"
-            r"|required skills|must[\s-]haves?|who you are)\s*[:\-–]",
-            re.I,
+            r"|required skills|must[\s-]haves?|who you are)\s*[:\-–]"
         ),
     ),
     (
         "responsibilities",
         re.compile(
-            r"\b(responsibilities|key responsibilities|what you'?ll do|what you will do|"
-            r"duties|in this role,? you will)\s*[:\-–]",
-            re.I,
+            r"(responsibilities|key responsibilities|what you'?ll do|what you will do|"
+            r"duties|in this role,? you will)\s*[:\-–]"
         ),
     ),
     (
         "benefits",
-        re.compile(
-            r"\b(benefits|perks|what we offer|compensation|pay range|salary range)\s*[:\-–]", re.I
-        ),
+        re.compile(r"(benefits|perks|what we offer|compensation|pay range|salary range)\s*[:\-–]"),
     ),
     (
         "legal",
         re.compile(
-            r"\b(is an equal (employment )?opportunity employer|equal opportunity employer|"
-            r"eeo statement|without regard to (race|sex|age))",
-            re.I,
+            r"(is an equal (employment )?opportunity employer|equal opportunity employer|"
+            r"eeo statement|without regard to (race|sex|age))"
         ),
     ),
-]
-
-
-# The same cues for lower-cased text, without the leading \b (which stops ``re`` from
-# skipping ahead to possible first characters; about three times faster).
-_INLINE_CUES_FAST: list[tuple[str, re.Pattern[str]]] = [
-    (label, re.compile(regex.pattern.replace(r"\b(", "(", 1))) for label, regex in _INLINE_CUES
 ]
 
 
@@ -176,12 +166,12 @@ def find_sections(text: str) -> list[Section]:
             marks.append((m.start(), label, m.group(0).strip()))
     if not marks or max(map(len, text.split("\n"))) >= 600:
         lowered = text.lower()
-        if len(lowered) != len(text):  # a few characters change length when lower-cased
-            lowered = text
-        for label, regex in _INLINE_CUES_FAST:
+        if len(lowered) != len(text):  # a few characters ("İ") grow when lower-cased
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        for label, regex in _INLINE_CUES:
             for m in regex.finditer(lowered):
                 if m.start() and lowered[m.start() - 1].isalnum():
-                    continue  # inside a word: the pattern's leading \b, checked cheaply
+                    continue  # not at the start of a word
                 marks.append((m.start(), label, text[m.start() : m.end()].strip()))
     marks.sort(key=lambda m: (m[0], -len(m[2])))
     deduped: list[tuple[int, str, str]] = []

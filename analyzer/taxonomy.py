@@ -233,10 +233,10 @@ class Taxonomy:
 
     def lookup(self, text: str) -> Skill:
         """The skill a spelling names (id, name or alias, any case); raises ``LookupError``."""
-        skill_id = self._aliases.get(alias_key(text))
-        if skill_id is None:
+        skill = self.find(text)
+        if skill is None:
             raise LookupError(f"no skill is spelled {text!r}")
-        return self.skills[skill_id]
+        return skill
 
     def ancestors(self, skill_id: str) -> tuple[str, ...]:
         """Every skill that a mention of ``skill_id`` implies (parents and ``implies``)."""

@@ -269,3 +269,12 @@ def test_a_range_from_zero_years_is_entry_level(small: Taxonomy) -> None:
     result = analyze("Analyst\n\nRequirements: 0-2 years of experience with SQL.", taxonomy=small)
     assert (result.seniority.level, result.seniority.min_years) == ("entry", 0)
     assert result.get("sql").years is None
+
+
+def test_inline_cues_in_a_flattened_posting_with_a_dotted_capital_i(small: Taxonomy) -> None:
+    text = "İstanbul office. " * 40 + "Requirements: Python. Preferred qualifications: PyTorch."
+    result = analyze(text, taxonomy=small)
+    assert (result.get("python").requirement, result.get("pytorch").requirement) == (
+        "required",
+        "preferred",
+    )
