@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import srsly
 from spacy.attrs import IS_ALPHA, IS_LOWER, IS_SPACE, LOWER
@@ -43,6 +43,8 @@ from spacy.util import to_disk as util_to_disk
 
 from analyzer.errors import TaxonomyError
 from analyzer.taxonomy import Taxonomy, get_taxonomy
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,9 @@ class _Key:
     category: str
     rule: PreparedRule | None
     forms: set[str]
+    skill_hash: int = 0
+    """``skill_id`` and ``category`` in the pipeline's string store (spans take the hashes)."""
+    category_hash: int = 0
 
 
 @dataclass(frozen=True)
@@ -181,11 +186,15 @@ def patterns_from_taxonomy(taxonomy: Taxonomy) -> list[Pattern]:
     return sorted(table.values(), key=lambda p: (p.skill_id, p.text.lower()))
 
 
-def _is_lowercased(doc: Doc) -> bool:
-    """True for postings typed or scraped in lower case (under 1% of words carry a capital)."""
+def _is_lowercased(doc: Doc, flags: Any = None) -> bool:
+    """True for postings typed or scraped in lower case (under 1% of words carry a capital).
+
+    ``flags`` may pass ``doc.to_array([IS_ALPHA, IS_LOWER])`` (or those two columns).
+    """
     if len(doc) == 0:
         return False
-    flags = doc.to_array([IS_ALPHA, IS_LOWER])
+    if flags is None:
+        flags = doc.to_array([IS_ALPHA, IS_LOWER])
     alpha = flags[:, 0] == 1
     words = int(alpha.sum())
     not_lower = int((alpha & (flags[:, 1] == 0)).sum())
@@ -198,30 +207,35 @@ _SEPARATORS = frozenset({"-", "/", "–", "—"})
 
 
 class _TokenView:
-    """Lower-case token texts of a Doc, read once, for the context windows of rules."""
+    """Lower-case token texts of a Doc, looked up as the context windows of rules need them."""
 
-    def __init__(self, doc: Doc) -> None:
-        strings = doc.vocab.strings
-        arrays = doc.to_array([LOWER, IS_SPACE])
-        self.lowers = [strings[h] for h in arrays[:, 0].tolist()]
-        self.spaces = [bool(v) for v in arrays[:, 1].tolist()]
+    def __init__(self, doc: Doc, arrays: Any = None) -> None:
+        self._strings = doc.vocab.strings
+        if arrays is None:
+            arrays = doc.to_array([LOWER, IS_SPACE])
+        self._hashes: list[int] = arrays[:, 0].tolist()
+        self.spaces: list[int] = arrays[:, 1].tolist()
+        self._lowers: dict[int, str] = {}
+
+    def lower(self, i: int) -> str:
+        """The lower-case text of token ``i``."""
+        text = self._lowers.get(i)
+        if text is None:
+            text = self._lowers[i] = self._strings[self._hashes[i]]
+        return text
 
     def window(self, start: int, end: int) -> str:
         """Tokens ``start:end`` joined by spaces, without whitespace or separators."""
-        lo, hi = max(0, start), min(len(self.lowers), end)
-        words = [
-            w
-            for w, sp in zip(self.lowers[lo:hi], self.spaces[lo:hi], strict=True)
-            if not sp and w not in _SEPARATORS
-        ]
-        return " " + " ".join(words) + " "
+        lo, hi = max(0, start), min(len(self._hashes), end)
+        words = [self.lower(i) for i in range(lo, hi) if not self.spaces[i]]
+        return " " + " ".join(w for w in words if w not in _SEPARATORS) + " "
 
     def neighbour(self, index: int, step: int) -> str:
         """The nearest non-space token from ``index`` in direction ``step``."""
         i = index
-        while 0 <= i < len(self.lowers):
+        while 0 <= i < len(self._hashes):
             if not self.spaces[i]:
-                return self.lowers[i]
+                return self.lower(i)
             i += step
         return ""
 
@@ -390,7 +404,15 @@ class SkillMatcher(Pipe):
             entry = self._keys.get(key)
             if entry is None:
                 prepared = None if pattern.rule is None else PreparedRule.from_rule(pattern.rule)
-                entry = self._keys[key] = _Key(pattern.skill_id, pattern.category, prepared, set())
+                strings = self.nlp.vocab.strings
+                entry = self._keys[key] = _Key(
+                    pattern.skill_id,
+                    pattern.category,
+                    prepared,
+                    set(),
+                    skill_hash=strings.add(pattern.skill_id),
+                    category_hash=strings.add(pattern.category),
+                )
             entry.forms.add(pattern.text.replace(" ", ""))
             self._pending.setdefault(activation_word(pattern.text), []).append(index)
 
@@ -415,13 +437,18 @@ class SkillMatcher(Pipe):
         for key, docs in by_key.items():
             self.matcher.add(key, docs)
 
-    def _activate(self, doc: Doc) -> None:
-        """Compile the pending patterns whose first word occurs in ``doc``."""
+    def _activate(self, doc: Doc, lowers: Any = None) -> None:
+        """Compile the pending patterns whose first word occurs in ``doc``.
+
+        ``lowers`` may pass ``doc.to_array(LOWER)``.
+        """
         if not self._pending:
             return
         # Only token forms never seen before can activate anything: every pattern whose
         # first word an earlier Doc held is already compiled.
-        new = set(doc.to_array(LOWER).tolist()) - self._seen
+        if lowers is None:
+            lowers = doc.to_array(LOWER)
+        new = set(lowers.tolist()) - self._seen
         if not new and self._seen:
             return
         self._seen |= new
@@ -472,23 +499,27 @@ class SkillMatcher(Pipe):
 
     def match(self, doc: Doc) -> list[Span]:
         """Skill spans of ``doc``: rules applied, overlaps resolved, sorted."""
-        self._activate(doc)
+        arrays = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, IS_LOWER])
+        self._activate(doc, arrays[:, 0])
         lowercased: bool | None = None
         view: _TokenView | None = None
-        candidates: list[Span] = []
+        candidates: list[tuple[int, int, _Key]] = []
         vocab_strings = self.nlp.vocab.strings
         for match_id, start, end in self.matcher(doc):
             key = self._keys[vocab_strings[match_id]]
             if key.rule is not None:
                 if lowercased is None:
-                    lowercased = _is_lowercased(doc)
-                    view = _TokenView(doc)
+                    lowercased = _is_lowercased(doc, arrays[:, 2:])
+                    view = _TokenView(doc, arrays)
                 if not rule_holds(
                     key.rule, key.forms, doc, start, end, lowercased=lowercased, view=view
                 ):
                     continue
-            candidates.append(Span(doc, start, end, label=key.category, span_id=key.skill_id))
-        return resolve_overlaps(candidates)
+            candidates.append((start, end, key))
+        return [
+            Span(doc, start, end, label=key.category_hash, span_id=key.skill_hash)
+            for start, end, key in _longest(candidates)
+        ]
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         """Write ``spans`` to ``doc.spans[self.spans_key]``."""
@@ -560,18 +591,33 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     "Generative AI models" and "models in production" share a word and both stay.
     On equal spans of two skills, the one whose id sorts first is kept.
     """
-    ordered = sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.id_))
-    kept: list[Span] = []
+    return [span for _s, _e, span in _longest([(s.start, s.end, s) for s in spans], key=_span_id)]
+
+
+def _span_id(span: Span) -> str:
+    return span.id_
+
+
+def _key_id(key: _Key) -> str:
+    return key.skill_id
+
+
+def _longest(
+    found: list[tuple[int, int, T]], key: Callable[[T], str] = _key_id
+) -> list[tuple[int, int, T]]:
+    """:func:`resolve_overlaps` over ``(start, end, item)`` triples; ``key`` gives the skill id."""
+    ordered = sorted(found, key=lambda f: (f[0] - f[1], f[0], key(f[2])))
+    kept: list[tuple[int, int, T]] = []
     # The furthest end of a kept span per start token: a span lies inside a kept one when
     # a start within the longest span's length before it reaches its end (linear, not n^2).
     reach: dict[int, int] = {}
-    longest = ordered[0].end - ordered[0].start if ordered else 0
-    for span in ordered:
-        first = max(0, span.end - longest)
-        if not any(reach.get(start, -1) >= span.end for start in range(first, span.start + 1)):
-            kept.append(span)
-            reach[span.start] = max(reach.get(span.start, -1), span.end)
-    return sorted(kept, key=lambda s: (s.start, s.end, s.id_))
+    longest = ordered[0][1] - ordered[0][0] if ordered else 0
+    for found_span in ordered:
+        start, end = found_span[0], found_span[1]
+        if not any(reach.get(s, -1) >= end for s in range(max(0, end - longest), start + 1)):
+            kept.append(found_span)
+            reach[start] = max(reach.get(start, -1), end)
+    return sorted(kept, key=lambda f: (f[0], f[1], key(f[2])))
 
 
 def _doc_skills(doc: Doc) -> tuple[str, ...]:

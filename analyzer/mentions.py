@@ -9,8 +9,10 @@ taxonomy does not know yet, so the taxonomy can grow.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -81,8 +83,30 @@ _NOT_TOOLS = {
 }  # fmt: skip
 
 
+_SKIP, _TOOL, _NAME = 0, 1, 2
+
+
+@functools.lru_cache(maxsize=2**16)
+def _word_kind(raw: str) -> tuple[str, int]:
+    """The word without trailing dots and hyphens, and whether it is tool-like (CamelCase,
+    letters with digits), a capitalised name (tool-like only inside a list) or neither."""
+    word = raw.rstrip(".-")
+    if len(word) < 3 or word.lower() in _NOT_TOOLS or _UNIT_LIKE.match(word):
+        return word, _SKIP
+    if _CAMEL.match(word) or _ALNUM.match(word):
+        return word, _TOOL
+    if word.isupper() or not _CAPITALISED.match(word):
+        return word, _SKIP
+    return word, _NAME
+
+
 def unknown_terms(
-    doc: Doc, taxonomy: Taxonomy, *, text: str | None = None, limit: int = 25
+    doc: Doc,
+    taxonomy: Taxonomy,
+    *,
+    text: str | None = None,
+    limit: int = 25,
+    covered: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[str, ...]:
     """Tool-like spellings outside every skill span, most frequent first.
 
@@ -98,27 +122,28 @@ def unknown_terms(
         Used to drop spellings the taxonomy already knows.
     text : str, optional
         ``doc.text``, if the caller has it.
+    covered : sequence of (int, int), optional
+        Character offsets of the skill spans, if the caller has read them
+        (certification spans are always read from the Doc).
     limit : int
         At most this many terms.
     """
     text = doc.text if text is None else text
+    if covered is None:
+        covered = [(s.start_char, s.end_char) for s in doc.spans.get("skills", ())]
     spans = sorted(
-        (s.start_char, s.end_char)
-        for key in ("skills", CERTIFICATIONS_KEY)
-        for s in doc.spans.get(key, [])
+        [*covered, *((s.start_char, s.end_char) for s in doc.spans.get(CERTIFICATIONS_KEY, ()))]
     )
     starts = [s for s, _ in spans]
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for m in _WORD.finditer(text):
-        word, pos = m.group(0).rstrip(".-"), m.start()
-        if len(word) < 3 or word.lower() in _NOT_TOOLS or _UNIT_LIKE.match(word):
+        word, kind = _word_kind(m.group(0))
+        if kind == _SKIP:
             continue
-        tool_like = bool(_CAMEL.match(word) or _ALNUM.match(word))
-        if not tool_like:
+        pos = m.start()
+        if kind == _NAME:
             # a capitalised name counts only inside a list ("Python, Polaris, SQL")
-            if word.isupper() or not _CAPITALISED.match(word):
-                continue
             before = text[max(0, pos - 2) : pos]
             after = text[m.end() : m.end() + 1]
             if not (
@@ -128,7 +153,7 @@ def unknown_terms(
         i = bisect.bisect_right(starts, pos) - 1
         if i >= 0 and spans[i][0] <= pos < spans[i][1]:
             continue  # inside a skill span
-        if not tool_like:
+        if kind == _NAME:
             near = (i >= 0 and pos - spans[i][1] < 40) or (
                 i + 1 < len(spans) and spans[i + 1][0] - m.end() < 40
             )

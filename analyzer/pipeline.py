@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING, Any
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from analyzer.analysis import (
     REQUIREMENT_ORDER,
     Analysis,
     Evidence,
-    RolePrediction,
     Seniority,
     SkillMention,
 )
@@ -37,9 +36,7 @@ from analyzer.reader import Posting, guess_title
 from analyzer.structure import (
     Section,
     Structure,
-    is_negated,
     read_structure,
-    requirement_cue,
     seniority_from,
     years_expressions,
 )
@@ -180,6 +177,22 @@ def interpret(
 
     ``text`` may pass ``doc.text`` when the caller has it (rebuilding it is costly).
     """
+    reading = _read(
+        doc, taxonomy, source=source, title=title, certifications=certifications, text=text
+    )
+    return _with_roles([reading])[0]
+
+
+def _read(
+    doc: Doc,
+    taxonomy: Taxonomy,
+    *,
+    source: str,
+    title: str | None,
+    certifications: CertificationFinder | None,
+    text: str | None,
+) -> dict[str, Any]:
+    """Every field of the :class:`Analysis` of ``doc`` but its role."""
     text = doc.text if text is None else text
     title = title if title is not None else guess_title(text)
     structure = read_structure(text)
@@ -189,20 +202,16 @@ def interpret(
     found: dict[str, dict[str, Any]] = {}
     ecosystems = dict.fromkeys(ECOSYSTEMS, 0)
     ecosystem_of = _ecosystem_index(taxonomy)
-    cues: dict[int, str | None] = {}
+    spans = _skill_spans(doc)
     listed: list[tuple[int, int, str]] = []  # kept mentions, for "A or B" alternatives
-    for span, section, (c_start, c_end) in _kept_spans(doc, text, structure, title_end):
-        start, end = span.start_char, span.end_char
-        listed.append((start, end, span.id_))
-        clause = text[c_start:c_end]
+    for start, end, skill_id, section, c_start, c_end in _kept_spans(spans, structure, title_end):
+        listed.append((start, end, skill_id))
         if start < title_end:
             level = "required"
         elif section.label == "preferred":
             level = "preferred"
         else:
-            if c_start not in cues:
-                cues[c_start] = requirement_cue(clause)
-            cue = cues[c_start]
+            cue = structure.cue(c_start, c_end)
             if cue:
                 level = cue
             elif section.label in ("required", "responsibilities"):
@@ -210,14 +219,14 @@ def interpret(
             else:
                 level = "mentioned"
         years = _years_for(years_found, start, c_start, c_end)
-        entry = found.setdefault(span.id_, {"level": level, "years": None, "evidence": []})
+        entry = found.setdefault(skill_id, {"level": level, "years": None, "evidence": []})
         if REQUIREMENT_ORDER[level] < REQUIREMENT_ORDER[entry["level"]]:
             entry["level"] = level
         if years is not None and (entry["years"] is None or years > entry["years"]):
             entry["years"] = years
         if len(entry["evidence"]) < MAX_EVIDENCE:
             entry["evidence"].append(Evidence(text[start:end], start, end, section.label))
-        eco = ecosystem_of.get(span.id_)
+        eco = ecosystem_of.get(skill_id)
         if eco:
             ecosystems[eco] += 1
 
@@ -228,18 +237,31 @@ def interpret(
     certs_named = certifications(doc) if certifications else ()
     min_years = structure.min_years()
     level, _why = seniority_from(title, text, min_years)
-    return Analysis(
-        source=source,
-        text=text,
-        title=title,
-        role=_predict_role(text, title, tuple(m.id for m in mentions), taxonomy),
-        skills=mentions,
-        seniority=Seniority(level=level, min_years=min_years, evidence=_why),  # type: ignore[arg-type]
-        ecosystems=ecosystems,
-        certifications=certs_named,
-        unknown_terms=unknown_terms(doc, taxonomy, text=text),
-        sections=tuple((s.label, s.start, s.end) for s in structure.sections),
+    return {
+        "source": source,
+        "text": text,
+        "title": title,
+        "skills": mentions,
+        "seniority": Seniority(level=level, min_years=min_years, evidence=_why),  # type: ignore[arg-type]
+        "ecosystems": ecosystems,
+        "certifications": certs_named,
+        "unknown_terms": unknown_terms(
+            doc, taxonomy, text=text, covered=[(a, b) for a, b, _id in spans]
+        ),
+        "sections": tuple((s.label, s.start, s.end) for s in structure.sections),
+    }
+
+
+def _with_roles(readings: Sequence[dict[str, Any]]) -> list[Analysis]:
+    """Complete readings with their role families, classified together (one matrix product)."""
+    if not readings:
+        return []
+    roles = _role_model().predict_many(
+        [r["text"] for r in readings],
+        titles=[r["title"] for r in readings],
+        skill_lists=[tuple(m.id for m in r["skills"]) for r in readings],
     )
+    return [Analysis(role=role, **r) for r, role in zip(readings, roles, strict=True)]
 
 
 _ALTERNATIVE_GAP = re.compile(r"\s*(?:,\s*(?:or\s+)?|/\s*|or\s+|and/or\s+|\(\s*or\s+)", re.I)
@@ -280,19 +302,26 @@ def alternatives(text: str, mentions: Sequence[tuple[int, int, str]]) -> dict[st
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+def _skill_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """``(start_char, end_char, skill id)`` of the matcher's spans, read once."""
+    return [(s.start_char, s.end_char, s.id_) for s in doc.spans.get("skills", ())]
+
+
 def _kept_spans(
-    doc: Doc, text: str, structure: Structure, title_end: int
-) -> Iterator[tuple[Span, Section, tuple[int, int]]]:
-    """Skill spans that count: not in boilerplate (benefits, legal) and not negated."""
-    for span in doc.spans.get("skills", []):
-        start, end = span.start_char, span.end_char
+    spans: Iterable[tuple[int, int, str]], structure: Structure, title_end: int
+) -> Iterator[tuple[int, int, str, Section, int, int]]:
+    """Skill spans that count: not in boilerplate (benefits, legal) and not negated.
+
+    Yields ``(start, end, skill id, section, clause start, clause end)``.
+    """
+    for start, end, skill_id in spans:
         section = structure.section_at(start)
         if section.label in BOILERPLATE_SECTIONS and start >= title_end:
             continue
         c_start, c_end = structure.clause_at(start)
-        if is_negated(text[c_start:c_end], start - c_start, end - c_start):
+        if structure.negated(start, end, c_start, c_end):
             continue
-        yield span, section, (c_start, c_end)
+        yield start, end, skill_id, section, c_start, c_end
 
 
 def _years_for(
@@ -360,13 +389,6 @@ def _with_implied(found: dict[str, dict[str, Any]], taxonomy: Taxonomy) -> tuple
             key=lambda m: (order[m.category], REQUIREMENT_ORDER[m.requirement], m.implied, m.id),
         )
     )
-
-
-def _predict_role(
-    text: str, title: str | None, skill_ids: Sequence[str], taxonomy: Taxonomy
-) -> RolePrediction:
-    """The role family from the shipped classifier (numpy only, loaded once)."""
-    return _role_model().predict(text, title=title, skill_ids=skill_ids)
 
 
 @functools.cache
@@ -471,17 +493,24 @@ def analyze_many(
                 raise InputError(f"{posting.source}#{index}: empty (no text to analyse)")
             yield posting.text, posting
 
+    pending: list[dict[str, Any]] = []
     for doc, posting in nlp.pipe(
         stream(), as_tuples=True, n_process=n_process, batch_size=batch_size
     ):
-        yield interpret(
-            doc,
-            taxonomy,
-            source=posting.source,
-            title=posting.title,
-            certifications=certs,
-            text=posting.text,
+        pending.append(
+            _read(
+                doc,
+                taxonomy,
+                source=posting.source,
+                title=posting.title,
+                certifications=certs,
+                text=posting.text,
+            )
         )
+        if len(pending) >= batch_size:
+            yield from _with_roles(pending)
+            pending = []
+    yield from _with_roles(pending)
 
 
 def extract_skill_ids(
@@ -502,7 +531,7 @@ def _skill_ids_of(doc: Doc, taxonomy: Taxonomy) -> set[str]:
     text = doc.text
     structure = read_structure(text)
     title_end = _title_end(text, guess_title(text))
-    ids = {span.id_ for span, _section, _clause in _kept_spans(doc, text, structure, title_end)}
+    ids = {kept[2] for kept in _kept_spans(_skill_spans(doc), structure, title_end)}
     for skill_id in list(ids):
         ids.update(taxonomy.ancestors(skill_id))
     return ids

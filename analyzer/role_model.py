@@ -136,7 +136,7 @@ class RoleModel:
         self.coef = np.asarray(arrays["coef"], dtype=np.float64)
         self.intercept = np.asarray(arrays["intercept"], dtype=np.float64).reshape(-1)
         self.temperature = float(meta.get("temperature", 1.0))
-        self._centered: np.ndarray | None = None  # coef minus the class mean, / temperature
+        self._columns: tuple[list[str], np.ndarray, np.ndarray] | None = None
         self.blocks = [(str(name), int(size)) for name, size in meta["blocks"]]
         names = self.signals.block_names()
         expected = {
@@ -307,28 +307,41 @@ class RoleModel:
         return sorted(self._totals(features, class_index).items(), key=lambda kv: (-kv[1], kv[0]))
 
     def _totals(self, features: np.ndarray, class_index: int) -> dict[str, float]:
-        """Contribution of each named feature to ``class_index`` (unsorted)."""
-        if self._centered is None:
-            self._centered = (self.coef - self.coef.mean(axis=0)) / self.temperature
-        contrib = features * self._centered[class_index]
-        totals: dict[str, float] = {}
-        start = 0
-        for block_name, size in self.blocks:
-            part = contrib[start : start + size]
-            name = block_name.removeprefix("ambiguous_")  # a copy adds to its block's names
-            if name == "words":
-                for col in np.flatnonzero(part):
-                    key = f"word:{self.word_terms[col]}"
-                    totals[key] = totals.get(key, 0.0) + float(part[col])
-            elif name in ("title", "title_patterns", "title_gate"):
-                if np.any(part):
-                    totals["title"] = totals.get("title", 0.0) + float(part.sum())
-            else:
-                names = self._names[name]
-                for col in np.flatnonzero(part):
-                    totals[names[col]] = totals.get(names[col], 0.0) + float(part[col])
-            start += size
-        return totals
+        """Contribution of each named feature to ``class_index`` (unsorted, non-zero only)."""
+        names, index, centered = self._named_columns()
+        contrib = features * centered[class_index]
+        nonzero = np.flatnonzero(contrib)
+        sums = np.bincount(index[nonzero], weights=contrib[nonzero], minlength=len(names))
+        return {names[i]: float(sums[i]) for i in np.flatnonzero(sums).tolist()}
+
+    def _named_columns(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Feature names, the name index of every column, and the centred coefficients.
+
+        Every title column (n-grams, patterns, gate) counts as one ``title`` feature and
+        an ``ambiguous_`` copy adds to the names of its block. Built once per model.
+        """
+        if self._columns is None:
+            names: list[str] = []
+            position: dict[str, int] = {}
+
+            def at(name: str) -> int:
+                if name not in position:
+                    position[name] = len(names)
+                    names.append(name)
+                return position[name]
+
+            index: list[int] = []
+            for block_name, size in self.blocks:
+                name = block_name.removeprefix("ambiguous_")
+                if name == "words":
+                    index += [at(f"word:{term}") for term in self.word_terms]
+                elif name in ("title", "title_patterns", "title_gate"):
+                    index += [at("title")] * size
+                else:
+                    index += [at(n) for n in self._names[name]]
+            centered = (self.coef - self.coef.mean(axis=0)) / self.temperature
+            self._columns = (names, np.asarray(index, dtype=np.intp), centered)
+        return self._columns
 
     def evidence(
         self, features: np.ndarray, class_index: int, title: str | None, *, top: int = EVIDENCE_TOP

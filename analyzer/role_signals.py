@@ -31,7 +31,7 @@ __all__ = ["HEAD_CHARS", "TITLE_CUES", "RoleSignals", "pattern_key"]
 HEAD_CHARS = 600
 """A family phrase within the first characters of a posting usually names the role itself."""
 
-_NON_ALNUM = re.compile(r"[^a-z0-9+#]+")
+_ALNUM_RUN = re.compile(r"[a-z0-9+#]+")
 
 TITLE_CUES: dict[str, tuple[str, ...]] = {
     "machine_learning_engineer": (
@@ -85,7 +85,7 @@ def pattern_key(text: str) -> str:
     >>> pattern_key("Software Engineer, Machine-Learning")
     ' software engineer machine learning '
     """
-    return " " + _NON_ALNUM.sub(" ", text.lower()).strip() + " "
+    return " " + " ".join(_ALNUM_RUN.findall(text.lower())) + " "
 
 
 @dataclass(frozen=True)
@@ -256,6 +256,11 @@ class RoleSignals:
         return [tuple(pattern_key(p) for p in pats) for pats in self.title_patterns]
 
     @functools.cached_property
+    def _first_words(self) -> list[tuple[str, ...]]:
+        """The first word of each pattern key (a phrase occurs only where its first word does)."""
+        return [tuple(p.split(maxsplit=1)[0] for p in pats) for pats in self._pattern_keys]
+
+    @functools.cached_property
     def _gate_keys(
         self,
     ) -> tuple[list[tuple[str, ...]], tuple[str, ...], tuple[str, ...]]:
@@ -364,12 +369,14 @@ class RoleSignals:
         n_fam = len(self.families)
         out = np.zeros((len(texts), 3 * n_fam), dtype=np.float64)
         keys = self._keys()
+        firsts = self._first_words
         for row, text in enumerate(texts):
             body = pattern_key(text)
             head = pattern_key(text[:HEAD_CHARS])
             words = set(body.split())  # a phrase can only occur if its first word does
             counts = [
-                sum(body.count(p) for p in pats if p.split(maxsplit=1)[0] in words) for pats in keys
+                sum(body.count(p) for p, w in zip(pats, fam_firsts, strict=True) if w in words)
+                for pats, fam_firsts in zip(keys, firsts, strict=True)
             ]
             total = sum(counts)
             for f, count in enumerate(counts):

@@ -121,7 +121,7 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("Sr. Machine-Learning Ops Engineer")
     'senior mlops engineer'
     """
-    out = _SPACES.sub(" ", text.lower()).strip()
+    out = " ".join(text.lower().split())  # str.split and re's \s agree on whitespace
     for trigger, pattern, repl in _CANONICAL:
         if trigger in out:  # a pattern can only match where its first word occurs
             out = pattern.sub(repl, out)
@@ -149,14 +149,13 @@ def word_analyzer(text: str) -> list[str]:
     >>> word_analyzer("Build RAG pipelines with LangChain.")
     ['build', 'rag', 'pipelines', 'langchain', 'build rag', 'rag pipelines', 'pipelines langchain']
     """
+    # a _TOKEN match ends in a letter, digit, "+" or "#": nothing to strip
     tokens = [
-        tok.rstrip(".-/")
+        tok
         for tok in _TOKEN.findall(normalize_text(text))
-        if tok not in STOP_WORDS and len(tok) > 1
+        if len(tok) > 1 and tok not in STOP_WORDS
     ]
-    tokens = [tok for tok in tokens if tok and tok not in STOP_WORDS]
-    bigrams = [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
-    return tokens + bigrams
+    return tokens + list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
 
 
 # Words of a title that say nothing about the family: seniority, contract
