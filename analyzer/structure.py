@@ -86,8 +86,14 @@ _HEADING_RE = re.compile(
     "|".join(rf"(?P<{label}>^(?:{pattern})\s*[:\-–—!.]?\s*$)" for label, pattern in _HEADINGS),
     re.I,
 )
-_LINE_PREFIX = re.compile(r"^[\s#>*_`|=\-•·–—]*")
-_LINE_SUFFIX = re.compile(r"[\s*_`|=:]*$")
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character ``re`` counts as ``\\s`` (and ``str.isspace`` as whitespace)."""
+_LINE_PREFIX = WHITESPACE + "#>*_`|=-•·–—"
+"""Markup a heading line may open with (Markdown hashes, quotes, bullets, rules)."""
+_LINE_SUFFIX = WHITESPACE + "*_`|=:"
 
 # Cue phrases that open a section even inside a flattened one-line posting. They are
 # searched in the lower-cased text and carry no leading ``\\b`` (with one, ``re`` cannot
@@ -142,7 +148,7 @@ class Section:
 
 
 def _heading_label(line: str) -> str | None:
-    stripped = _LINE_SUFFIX.sub("", _LINE_PREFIX.sub("", line)).strip()
+    stripped = line.lstrip(_LINE_PREFIX).rstrip(_LINE_SUFFIX)
     if not stripped or len(stripped) > 70 or len(stripped.split()) > 9:
         return None
     m = _HEADING_RE.match(stripped)
@@ -185,7 +191,9 @@ def find_sections(text: str, lowered: str | None = None) -> list[Section]:
     marks.sort(key=lambda m: (m[0], -len(m[2])))
     deduped: list[tuple[int, str, str]] = []
     for mark in marks:
-        if deduped and mark[0] - deduped[-1][0] < 3:
+        # a cue inside the previous heading ("qualifications:" in "preferred qualifications:")
+        # opens nothing
+        if deduped and mark[0] < deduped[-1][0] + max(3, len(deduped[-1][2])):
             continue
         deduped.append(mark)
     sections: list[Section] = []
@@ -203,10 +211,7 @@ _CLAUSE_BREAK = re.compile(r"\n|[.!?;](?=\s)|\s(?:[•·▪●]\s|-\s(?=[A-Za-z]
 
 def clause_bounds(text: str) -> list[int]:
     """Sorted start offsets of the clauses (sentence or list item) of a text."""
-    starts = [0]
-    for m in _CLAUSE_BREAK.finditer(text):
-        starts.append(m.end())
-    return starts
+    return [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text))]
 
 
 _PREFERRED_CUE = re.compile(
@@ -250,7 +255,9 @@ _NEG_AFTER = re.compile(
     re.I,
 )
 _ANY_NEGATION = re.compile(r"\b(no|not|never)\b|n'?t\b", re.I)
-_ANY_NEGATION_LOWER = re.compile(_ANY_NEGATION.pattern)
+# the same for lower-cased text, written to start with its literal "n" (fast to scan for);
+# ``(?<!\wn)`` after the "n" is the ``\b`` before it
+_ANY_NEGATION_LOWER = re.compile(r"n(?:(?<!\wn)(?:ot?|ever)\b|'?t\b)")
 _PLUS_WORDS = re.compile(r"\b(plus|bonus|nice to have|preferred|welcome)\b", re.I)
 _NOT_A_ROLE = re.compile(
     r"\b(not|isn'?t|is not)\s+(a|an|the)\s+(\w+\s+){0,2}(role|position|job)\b", re.I

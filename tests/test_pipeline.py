@@ -166,6 +166,20 @@ def test_flattened_one_line_posting_still_finds_sections(small: Taxonomy) -> Non
     assert result.get("julia") is None
 
 
+def test_cue_inside_a_heading_opens_no_section(small: Taxonomy) -> None:
+    # a long line makes the inline cues count too; "qualifications:" inside the
+    # "Preferred Qualifications:" heading must not reopen the required section
+    text = (
+        "ML Engineer\n" + "We build models for customers. " * 25 + "\n"
+        "Minimum Qualifications:\n- Python\nPreferred Qualifications:\n- PyTorch\n- Docker\n"
+    )
+    result = analyze(text, taxonomy=small)
+    assert [s[0] for s in result.sections] == ["intro", "required", "preferred"]
+    assert levels(result)["python"] == "required"
+    assert levels(result)["pytorch"] == "preferred"
+    assert levels(result)["docker"] == "preferred"
+
+
 def test_empty_text_is_refused(small: Taxonomy) -> None:
     with pytest.raises(InputError, match="empty"):
         analyze("   \n", taxonomy=small)

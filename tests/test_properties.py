@@ -236,3 +236,35 @@ def test_a_superset_never_lowers_a_skill_count(
 def test_the_superset_property_can_fail(pool: list[Analysis]) -> None:
     low, high = _batch_counts(pool[:1]), _batch_counts(pool[1:2])
     assert any(high.get(k, 0) < v for k, v in low.items())
+
+
+# --------------------------------------------------------------------------- fast paths
+# Speed rewrites of text rules must find exactly what the plain rules find.
+
+NEGATION_TEXT = st.lists(
+    st.sampled_from(
+        ["no", "not", "never", "nothing", "don't", "can't", "isn't", "knot", "Not", "N'T", "nt"]
+        + ["note", "snow", "piano", " ", ", ", "\n", "-", "'", "x", "n", "t"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(text=NEGATION_TEXT)
+@settings(max_examples=200, deadline=None)
+def test_negation_scan_on_lower_case_text_finds_what_the_plain_rule_finds(text: str) -> None:
+    from analyzer.structure import _ANY_NEGATION, _ANY_NEGATION_LOWER, lower_same_length
+
+    lowered = lower_same_length(text)
+    plain = [m.start() for m in _ANY_NEGATION.finditer(text)]
+    assert [m.start() for m in _ANY_NEGATION_LOWER.finditer(lowered)] == plain
+
+
+def test_whitespace_constant_is_what_re_calls_whitespace() -> None:
+    import re
+
+    from analyzer.structure import WHITESPACE
+
+    spaces = {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert set(WHITESPACE) == spaces
+    assert all(re.fullmatch(r"\s", c) for c in spaces)
