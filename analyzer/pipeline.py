@@ -198,6 +198,7 @@ def _read(
     structure = read_structure(text)
     title_end = _title_end(text, title)
     years_found = years_expressions(text)
+    years_by_clause: dict[int, list[tuple[int, int, int]]] = {}
 
     found: dict[str, dict[str, Any]] = {}
     ecosystems = dict.fromkeys(ECOSYSTEMS, 0)
@@ -218,7 +219,9 @@ def _read(
                 level = "required"
             else:
                 level = "mentioned"
-        years = _years_for(years_found, start, c_start, c_end)
+        if c_start not in years_by_clause:
+            years_by_clause[c_start] = [y for y in years_found if c_start <= y[0] < c_end]
+        years = _years_for(years_by_clause[c_start], start, c_start, c_end)
         entry = found.setdefault(skill_id, {"level": level, "years": None, "evidence": []})
         if REQUIREMENT_ORDER[level] < REQUIREMENT_ORDER[entry["level"]]:
             entry["level"] = level
@@ -327,7 +330,12 @@ def _kept_spans(
 def _years_for(
     years_found: list[tuple[int, int, int]], start: int, c_start: int, c_end: int
 ) -> int | None:
-    """The "N years" of the clause that goes with a mention: nearest before it, else just after."""
+    """The "N years" of the clause that goes with a mention: nearest before it, else just after.
+
+    ``years_found`` may hold only the expressions that start inside the clause.
+    """
+    if not years_found:
+        return None
     before = [y for s, e, y in years_found if c_start <= s and e <= start]
     after = [y for s, _e, y in years_found if start < s < min(c_end, start + 40)]
     found = before[-1] if before else after[0] if after else None
