@@ -44,14 +44,14 @@ from analyzer.structure import (
 )
 from analyzer.taxonomy import Taxonomy, contract_skill_ids, get_taxonomy
 from analyzer.taxonomy_models import CATEGORIES, ECOSYSTEMS
-from analyzer.tokenizer import create_tokenizer as create_tokenizer  # registers it
+from analyzer.tokenizer import create_tokenizer as create_tokenizer  # registers v1 and v2
 
 if TYPE_CHECKING:
     from analyzer.role_model import RoleModel
 
 logger = logging.getLogger(__name__)
 
-TOKENIZER = "skillgap.tokenizer.v1"
+TOKENIZER = "skillgap.tokenizer.v2"
 BOILERPLATE_SECTIONS = frozenset({"benefits", "legal"})
 MAX_EVIDENCE = 10
 DEFAULT_BATCH_SIZE = 32
