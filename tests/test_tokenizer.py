@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+from unittest import mock
 
 import pytest
 import spacy
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
+import analyzer.tokenizer
 from analyzer.pipeline import TOKENIZER, build_nlp
 from analyzer.tokenizer import FastTokenizer
 
@@ -130,12 +132,16 @@ texts = st.one_of(
 @settings(max_examples=400, deadline=None)
 @given(text=texts)
 def test_text_and_offsets_exact(text: str) -> None:
-    doc = blank().tokenizer(text)
-    assert doc.text == text
-    for token in doc:
-        assert text[token.idx : token.idx + len(token.text)] == token.text
-        assert token.text
-    assert v2_tokens(text) == v1_tokens(text)
+    expected = v1_tokens(text)
+    with mock.patch.object(analyzer.tokenizer, "_SHORT", 0):  # short texts use the memo too
+        for _ in range(2):  # unseen chunks, then the same chunks from the memo
+            doc = blank().tokenizer(text)
+            assert doc.text == text
+            for token in doc:
+                assert text[token.idx : token.idx + len(token.text)] == token.text
+                assert token.text
+            assert [(t.text, t.idx, t.whitespace_) for t in doc] == expected
+    assert v2_tokens(text) == expected
 
 
 @settings(max_examples=60, deadline=None)
@@ -143,8 +149,18 @@ def test_text_and_offsets_exact(text: str) -> None:
 def test_small_memo_same_tokens(parts: list[str]) -> None:
     """Emptying the memo when it is full changes nothing."""
     tokenizer = blank(max_cache=4).tokenizer
-    for text in parts:
-        assert [(t.text, t.idx, t.whitespace_) for t in tokenizer(text)] == v1_tokens(text)
+    with mock.patch.object(analyzer.tokenizer, "_SHORT", 0):
+        for text in parts:
+            assert [(t.text, t.idx, t.whitespace_) for t in tokenizer(text)] == v1_tokens(text)
+
+
+def test_long_text_uses_memo() -> None:
+    tokenizer = blank(max_cache=10_000).tokenizer
+    text = "Requirements: 3+ years of Python, fine-tuning (LoRA) and CI/CD.\n\n" * 5
+    tokenizer.clear()
+    assert [(t.text, t.idx, t.whitespace_) for t in tokenizer(text)] == v1_tokens(text)
+    assert "fine-tuning " in tokenizer._orths
+    assert [(t.text, t.idx, t.whitespace_) for t in tokenizer(text)] == v1_tokens(text)
 
 
 def test_memory_zone() -> None:
