@@ -14,12 +14,11 @@ import functools
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from analyzer.analysis import (
@@ -42,13 +41,14 @@ from analyzer.structure import (
 )
 from analyzer.taxonomy import Taxonomy, contract_skill_ids, get_taxonomy
 from analyzer.taxonomy_models import CATEGORIES, ECOSYSTEMS
+from analyzer.tokenizer import create_tokenizer as create_tokenizer  # registers v1 and v2
 
 if TYPE_CHECKING:
     from analyzer.role_model import RoleModel
 
 logger = logging.getLogger(__name__)
 
-TOKENIZER = "skillgap.tokenizer.v1"
+TOKENIZER = "skillgap.tokenizer.v2"
 BOILERPLATE_SECTIONS = frozenset({"benefits", "legal"})
 MAX_EVIDENCE = 10
 DEFAULT_BATCH_SIZE = 32
@@ -56,59 +56,6 @@ MAX_TEXT_CHARS = 2**31 - 1
 """spaCy's length guard, lifted: the blank pipeline needs no parser memory per character."""
 
 __all__ = ["analyze", "analyze_many", "build_nlp", "extract_skill_ids", "interpret"]
-
-
-def _tokenizer_exceptions(exceptions: dict[str, Any]) -> dict[str, Any]:
-    """The English exceptions that matter for postings: abbreviations, whitespace and C++.
-
-    Contractions ("don't" -> do n't) and emoticons do nothing for skills, and
-    loading their thousand special cases is most of the cost of building the
-    tokenizer. Abbreviations ("e.g.", "U.S.", "Sr.") stay whole, as in spaCy.
-    """
-    return {
-        text: pieces
-        for text, pieces in exceptions.items()
-        if ("." in text and "'" not in text and "’" not in text)
-        or not text.strip()
-        or text == "C++"
-    }
-
-
-_HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]{0,9}/?>"
-"""Inline tags left in Markdown or pasted text (``<b>Python</b>``) split off the word."""
-_TAG_END = r"(?<=[\"'])>"
-"""The end of an opening tag with attributes (``href="...">Python``)."""
-_INVISIBLE = r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-"""Zero-width and bidirectional formatting characters pasted from web pages."""
-
-
-@spacy.registry.tokenizers("skillgap.tokenizer.v1")
-def create_tokenizer() -> Callable[[Language], Tokenizer]:
-    """spaCy's English tokenizer that also splits Markdown residue and inline tags off words.
-
-    Registered (and published under the ``spacy_tokenizers`` entry point) so that
-    ``spacy.blank`` builds it once and a saved pipeline loads it by name.
-    """
-
-    def make(nlp: Language) -> Tokenizer:
-        defaults = nlp.Defaults
-        return Tokenizer(
-            nlp.vocab,
-            rules=_tokenizer_exceptions(defaults.tokenizer_exceptions),
-            prefix_search=spacy.util.compile_prefix_regex(
-                [r"\\", _HTML_TAG, _INVISIBLE, *defaults.prefixes]
-            ).search,
-            suffix_search=spacy.util.compile_suffix_regex(
-                [r"\\", r"\*+", _HTML_TAG, _INVISIBLE, *defaults.suffixes]
-            ).search,
-            infix_finditer=spacy.util.compile_infix_regex(
-                [r"\\(?=[\-_*#`])", _HTML_TAG, _TAG_END, _INVISIBLE, *defaults.infixes]
-            ).finditer,
-            token_match=defaults.token_match,
-            url_match=defaults.url_match,
-        )
-
-    return make
 
 
 def build_nlp(taxonomy: Taxonomy | None = None) -> Language:
