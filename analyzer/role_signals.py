@@ -88,6 +88,25 @@ def pattern_key(text: str) -> str:
     return " " + " ".join(_ALNUM_RUN.findall(text.lower())) + " "
 
 
+TITLE_LEVEL_WORDS = frozenset(
+    ["i", "ii", "iii", "iv", "sr", "senior", "jr", "junior", "staff", "principal", "lead"]
+)
+"""Seniority words, dropped before matching title patterns: they never name a family, and
+between two words of a pattern they hide it ("Software Engineer I - Machine Learning")."""
+
+
+def title_key(title: str) -> str:
+    """:func:`pattern_key` of a title without its seniority words.
+
+    Examples
+    --------
+    >>> title_key("Software Engineer I-Machine Learning")
+    ' software engineer machine learning '
+    """
+    words = [w for w in pattern_key(title).split() if w not in TITLE_LEVEL_WORDS]
+    return " " + " ".join(words) + " "
+
+
 @dataclass(frozen=True)
 class RoleSignals:
     """What the role classifier reads from the taxonomy, and the features it derives.
@@ -287,7 +306,7 @@ class RoleSignals:
         keys = self._keys()
         for row, title in enumerate(titles):
             if title:
-                tkey = pattern_key(title)
+                tkey = title_key(title)
                 for f, pats in enumerate(keys):
                     out[row, f] = float(any(p in tkey for p in pats))
                 out[row, n_fam] = 1.0
@@ -328,7 +347,7 @@ class RoleSignals:
         if not title:
             return ambiguous
         other = self.families.index("other") if "other" in self.families else -1
-        tkey = pattern_key(title)
+        tkey = title_key(title)
         matched = {f for f, pats in enumerate(keys) if any(p in tkey for p in pats)}
         if other in matched and len(matched) > 1:
             matched.discard(other)  # "Software Engineer, Machine Learning"

@@ -91,6 +91,8 @@ def test_word_analyzer_drops_stop_words_and_adds_bigrams() -> None:
     [
         ("Senior Machine Learning Engineer", "machine_learning_engineer"),
         ("Software Engineer, Machine Learning", "machine_learning_engineer"),
+        ("Software Engineer I-Machine Learning", "machine_learning_engineer"),
+        ("Staff Software Engineer - Lead - Machine Learning", "machine_learning_engineer"),
         ("ML Platform Engineer", "mlops_engineer"),
         ("Senior ML Operations Engineer (MLOps)", "mlops_engineer"),
         ("Data Scientist, LLM Products", "data_scientist"),
