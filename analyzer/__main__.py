@@ -1,6 +1,6 @@
 """``python -m analyzer`` runs the ``skillgap`` command line."""
 
-from analyzer.cli import cli
+from analyzer.cli import main
 
 if __name__ == "__main__":
-    cli(prog_name="skillgap")
+    main()

@@ -23,6 +23,9 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import spacy
 import srsly
 from spacy.attrs import IS_ALPHA, IS_LOWER, IS_SPACE, LOWER
 from spacy.language import Language
@@ -42,6 +46,7 @@ from spacy.util import to_bytes as util_to_bytes
 from spacy.util import to_disk as util_to_disk
 
 from analyzer.errors import TaxonomyError
+from analyzer.parse_cache import cache_dir, cached_parse
 from analyzer.taxonomy import Taxonomy, get_taxonomy
 
 T = TypeVar("T")
@@ -184,6 +189,60 @@ def patterns_from_taxonomy(taxonomy: Taxonomy) -> list[Pattern]:
     for pattern in generated:
         table.setdefault(pattern.text.lower(), pattern)
     return sorted(table.values(), key=lambda p: (p.skill_id, p.text.lower()))
+
+
+_PATTERN_CACHE_FORMAT = "skillgap-patterns-2"
+
+
+def _taxonomy_patterns(
+    taxonomy: Taxonomy, nlp: Language
+) -> tuple[list[Pattern], dict[str, tuple[list[str], list[bool]]]]:
+    """The taxonomy's patterns and, for our own tokenizer, the tokens of each one.
+
+    Generating the spellings and tokenising the ones a posting activates are most of
+    the cost of a cold start, so both come from the parse cache (JSON, never pickle)
+    when the same skills, code, spaCy version and language produced them before.
+    Without the cache (or with another tokenizer) the patterns are generated and
+    tokenised as they are needed.
+    """
+    from analyzer.tokenizer import FastTokenizer
+
+    if cache_dir() is None or not isinstance(nlp.tokenizer, FastTokenizer):
+        return patterns_from_taxonomy(taxonomy), {}
+    skills = [
+        [
+            skill.id,
+            skill.category,
+            skill.name,
+            list(skill.aliases),
+            skill.plurals,
+            [rule.model_dump(mode="json") for rule in skill.ambiguous],
+        ]
+        for skill in taxonomy.skills.values()
+    ]
+    key = [_PATTERN_CACHE_FORMAT, _code_digest(), spacy.__version__, nlp.lang, skills]
+
+    def build(_key: bytes) -> list[list[Any]]:
+        rows = []  # flat lists: decoding them is several times faster than dicts
+        for p in patterns_from_taxonomy(taxonomy):
+            doc = nlp.make_doc(p.text)
+            words = [t.text for t in doc]
+            spaces = [int(bool(t.whitespace_)) for t in doc]
+            rows.append([p.text, p.skill_id, p.category, p.alias, p.rule, words, spaces])
+        return rows
+
+    rows = cached_parse(json.dumps(key, sort_keys=True).encode("utf-8"), build)
+    patterns = [Pattern(*row[:5]) for row in rows]
+    return patterns, {row[0]: (row[5], [bool(s) for s in row[6]]) for row in rows}
+
+
+@functools.cache
+def _code_digest() -> str:
+    """SHA-256 of the code that generates and tokenises patterns (ties cache entries to it)."""
+    digest = hashlib.sha256()
+    for module in ("matcher.py", "tokenizer.py"):
+        digest.update(Path(__file__).with_name(module).read_bytes())
+    return digest.hexdigest()
 
 
 def _is_lowercased(doc: Doc, flags: Any = None) -> bool:
@@ -353,6 +412,7 @@ class SkillMatcher(Pipe):
         self._keys: dict[str, _Key] = {}
         self._pending: dict[str, list[int]] = {}
         self._seen: set[int] = set()  # LOWER hashes of every token form seen so far
+        self._pieces: dict[str, tuple[list[str], list[bool]]] = {}  # pattern -> its tokens
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         if not Doc.has_extension("skills"):
             Doc.set_extension("skills", getter=_doc_skills)
@@ -378,13 +438,15 @@ class SkillMatcher(Pipe):
         self._patterns = []
         self._keys = {}
         self._pending = {}
+        self._pieces = {}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.taxonomy_version = None
 
     def add_taxonomy(self, taxonomy: Taxonomy) -> None:
         """Replace the patterns with every spelling of ``taxonomy``'s skills."""
         self.clear()
-        self.add_patterns(patterns_from_taxonomy(taxonomy))
+        patterns, self._pieces = _taxonomy_patterns(taxonomy, self.nlp)
+        self.add_patterns(patterns)
         self.taxonomy_version = taxonomy.version
 
     def add_patterns(self, patterns: Iterable[Pattern]) -> None:
@@ -431,11 +493,15 @@ class SkillMatcher(Pipe):
         for word in sorted(words):
             for index in self._pending.pop(word, ()):
                 pattern = self._patterns[index]
-                by_key.setdefault(self._key_name(pattern), []).append(
-                    self.nlp.make_doc(pattern.text)
-                )
+                by_key.setdefault(self._key_name(pattern), []).append(self._pattern_doc(pattern))
         for key, docs in by_key.items():
             self.matcher.add(key, docs)
+
+    def _pattern_doc(self, pattern: Pattern) -> Doc:
+        pieces = self._pieces.get(pattern.text)
+        if pieces is None:
+            return self.nlp.make_doc(pattern.text)
+        return Doc(self.nlp.vocab, words=pieces[0], spaces=pieces[1])
 
     def _activate(self, doc: Doc, lowers: Any = None) -> None:
         """Compile the pending patterns whose first word occurs in ``doc``.

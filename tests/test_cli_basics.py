@@ -93,3 +93,25 @@ def test_every_leaf_command_takes_taxonomy(path: tuple[str, ...]) -> None:
     if isinstance(command, click.Group):
         return
     assert "--taxonomy" in {opt for param in command.params for opt in param.opts}
+
+
+def test_quick_commands_run_without_cyclic_gc_and_the_others_with_it(tmp_path) -> None:
+    import gc
+
+    from analyzer.cli import QUICK_COMMANDS
+
+    runner = CliRunner()
+    posting = tmp_path / "p.txt"
+    posting.write_text("ML Engineer\nPython and Docker.", encoding="utf-8")
+    assert {"analyze", "classify"} == QUICK_COMMANDS
+    try:
+        gc.disable()  # as the console command starts
+        assert runner.invoke(cli, ["analyze", str(posting), "--format", "json"]).exit_code == 0
+        assert not gc.isenabled()
+        assert (
+            runner.invoke(cli, ["batch", str(tmp_path), "--out", str(tmp_path / "o")]).exit_code
+            == 0
+        )
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -246,3 +246,44 @@ def test_patterns_added_later_still_activate_on_known_words(nlp) -> None:
     assert [s.id_ for s in component.match(doc)] == ["python"]
     component.add_patterns([Pattern("zork tooling", "docker", "cloud_mlops", "zork tooling")])
     assert [s.id_ for s in component.match(doc)] == ["python", "docker"]
+
+
+TRICKY = (
+    "Fine-tuning LLMs; CI/CD with GitHub Actions, scikit-learn, C++ and Node.js on k8s "
+    "(U.S.-based), e.g. PyTorch/TensorFlow, **Docker**, \\-Kubernetes."
+)
+
+
+def _spans(nlp, text: str) -> list[tuple[int, int, str]]:
+    doc = nlp(text)
+    return [(s.start_char, s.end_char, s.id_) for s in doc.spans["skills"]]
+
+
+def test_pattern_cache_matches_what_tokenising_matches(
+    taxonomy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SKILLGAP_CACHE_DIR", str(tmp_path))
+    writes = build_nlp(taxonomy)
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    reads = build_nlp(taxonomy)
+    monkeypatch.setenv("SKILLGAP_CACHE_DIR", "off")
+    plain = build_nlp(taxonomy)
+    found = _spans(plain, TRICKY)
+    assert {"fine_tuning", "ci_cd", "scikit_learn", "pytorch", "docker", "kubernetes"} <= {
+        skill for _s, _e, skill in found
+    }
+    assert _spans(writes, TRICKY) == found
+    assert _spans(reads, TRICKY) == found
+
+
+def test_cached_pattern_tokens_are_the_tokenizers(
+    taxonomy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SKILLGAP_CACHE_DIR", str(tmp_path))
+    build_nlp(taxonomy)
+    nlp = build_nlp(taxonomy)  # tokens from the cache
+    matcher = nlp.get_pipe("skillgap_skills")
+    for pattern in matcher.patterns:
+        cached = matcher._pattern_doc(pattern)
+        made = nlp.make_doc(pattern.text)
+        assert [(t.text, t.whitespace_) for t in cached] == [(t.text, t.whitespace_) for t in made]
