@@ -65,11 +65,11 @@ def _tfidf(terms_of: list[list[str]], vocabulary: Mapping[str, int], idf: np.nda
     """Sublinear-tf, l2-normalised TF-IDF rows, as scikit-learn's TfidfVectorizer computes them."""
     out = np.zeros((len(terms_of), len(vocabulary)), dtype=np.float64)
     for row, terms in enumerate(terms_of):
-        counts = Counter(vocabulary[t] for t in terms if t in vocabulary)
-        if not counts:
+        hits = [(vocabulary[t], n) for t, n in Counter(terms).items() if t in vocabulary]
+        if not hits:
             continue
-        cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        cols = np.fromiter((c for c, _n in hits), dtype=np.int64, count=len(hits))
+        tf = np.fromiter((n for _c, n in hits), dtype=np.float64, count=len(hits))
         values = (np.log(tf) + 1.0) * idf[cols]
         out[row, cols] = values / np.sqrt(np.dot(values, values))
     return out
