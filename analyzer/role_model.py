@@ -22,9 +22,9 @@ import heapq
 import logging
 import math
 import os
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -65,11 +65,15 @@ def _tfidf(terms_of: list[list[str]], vocabulary: Mapping[str, int], idf: np.nda
     """Sublinear-tf, l2-normalised TF-IDF rows, as scikit-learn's TfidfVectorizer computes them."""
     out = np.zeros((len(terms_of), len(vocabulary)), dtype=np.float64)
     for row, terms in enumerate(terms_of):
-        hits = [(vocabulary[t], n) for t, n in Counter(terms).items() if t in vocabulary]
-        if not hits:
+        # column of every term (-1: not in the vocabulary), looked up without Python frames
+        ids = np.fromiter(
+            map(vocabulary.get, terms, repeat(-1, len(terms))), dtype=np.int64, count=len(terms)
+        )
+        ids = ids[ids >= 0]
+        if not len(ids):
             continue
-        cols = np.fromiter((c for c, _n in hits), dtype=np.int64, count=len(hits))
-        tf = np.fromiter((n for _c, n in hits), dtype=np.float64, count=len(hits))
+        cols, counts = np.unique(ids, return_counts=True)  # in column order: deterministic
+        tf = counts.astype(np.float64)
         values = (np.log(tf) + 1.0) * idf[cols]
         out[row, cols] = values / np.sqrt(np.dot(values, values))
     return out

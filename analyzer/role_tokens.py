@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from itertools import filterfalse
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,8 @@ STOP_WORDS: frozenset[str] = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
-_TOKEN = re.compile(r"[a-z][a-z0-9+#]*(?:[.\-/][a-z0-9+#]+)*")
+_TOKEN = re.compile(r"[a-z](?:[a-z0-9+#]+(?:[.\-/][a-z0-9+#]+)*|(?:[.\-/][a-z0-9+#]+)+)")
+"""A word of two characters or more (a one-letter word never counts)."""
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^a-z0-9+#]+")
 
@@ -150,11 +152,7 @@ def word_analyzer(text: str) -> list[str]:
     ['build', 'rag', 'pipelines', 'langchain', 'build rag', 'rag pipelines', 'pipelines langchain']
     """
     # a _TOKEN match ends in a letter, digit, "+" or "#": nothing to strip
-    tokens = [
-        tok
-        for tok in _TOKEN.findall(normalize_text(text))
-        if len(tok) > 1 and tok not in STOP_WORDS
-    ]
+    tokens = list(filterfalse(STOP_WORDS.__contains__, _TOKEN.findall(normalize_text(text))))
     return tokens + list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
 
 

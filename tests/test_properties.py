@@ -268,3 +268,27 @@ def test_whitespace_constant_is_what_re_calls_whitespace() -> None:
     spaces = {chr(c) for c in range(0x110000) if chr(c).isspace()}
     assert set(WHITESPACE) == spaces
     assert all(re.fullmatch(r"\s", c) for c in spaces)
+
+
+WORDY_TEXT = st.lists(
+    st.sampled_from(
+        ["a", "ab", "x-y", "a.b", "c++", "c#", "node.js", "ci/cd", "ml", "the", "and", "i"]
+        + ["Machine Learning", "LLMs", "3d", "k8s", " ", "-", ".", "/", ", ", "\n", "Sr."]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(text=WORDY_TEXT)
+@settings(max_examples=200, deadline=None)
+def test_word_analyzer_keeps_its_plain_definition(text: str) -> None:
+    import re
+
+    from analyzer.role_tokens import STOP_WORDS, normalize_text, word_analyzer
+
+    plain = re.compile(r"[a-z][a-z0-9+#]*(?:[.\-/][a-z0-9+#]+)*")
+    words = plain.findall(normalize_text(text))
+    tokens = [w.rstrip(".-/") for w in words if len(w) > 1 and w not in STOP_WORDS]
+    tokens = [w for w in tokens if w and w not in STOP_WORDS]
+    bigrams = [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    assert word_analyzer(text) == tokens + bigrams
