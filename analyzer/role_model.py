@@ -225,7 +225,10 @@ class RoleModel:
         return np.hstack(parts) if parts else np.zeros((len(texts), 0))
 
     def _logits(self, features: np.ndarray) -> np.ndarray:
-        return (features @ self.coef.T + self.intercept) / self.temperature
+        # einsum, not ``@``: a BLAS matrix product over a batch wakes OpenBLAS's threads,
+        # which spin on every other core for no gain and halve the speed-up of parallel runs
+        products = np.einsum("ij,kj->ik", features, self.coef)
+        return (products + self.intercept) / self.temperature
 
     def predict_proba_many(
         self,
