@@ -231,7 +231,9 @@ def _taxonomy_patterns(
             rows.append([p.text, p.skill_id, p.category, p.alias, p.rule, words, spaces])
         return rows
 
-    rows = cached_parse(json.dumps(key, sort_keys=True).encode("utf-8"), build)
+    rows = cached_parse(
+        json.dumps(key, sort_keys=True).encode("utf-8"), build, kind="patterns", keep=4
+    )
     patterns = [Pattern(*row[:5]) for row in rows]
     return patterns, {row[0]: (row[5], [bool(s) for s in row[6]]) for row in rows}
 

@@ -53,13 +53,20 @@ def _decode(obj: dict[str, Any]) -> Any:
     return obj
 
 
-def cached_parse(data: bytes, parse: Callable[[bytes], Any]) -> Any:
-    """``parse(data)``, served from the JSON cache when the same bytes were parsed before."""
+def cached_parse(
+    data: bytes, parse: Callable[[bytes], Any], *, kind: str = "", keep: int | None = None
+) -> Any:
+    """``parse(data)``, served from the JSON cache when the same bytes were parsed before.
+
+    ``kind`` prefixes the file name; with ``keep``, writing an entry removes all but the
+    ``keep`` newest entries of that kind (for large entries that a new version replaces).
+    """
     folder = cache_dir()
     if folder is None:
         return parse(data)
     digest = hashlib.sha256(FORMAT.encode() + b"\0" + data).hexdigest()
-    path = folder / f"{digest}.json"
+    prefix = f"{kind}-" if kind else ""
+    path = folder / f"{prefix}{digest}.json"
     try:
         with path.open(encoding="utf-8") as handle:
             return json.load(handle, object_hook=_decode)
@@ -73,9 +80,21 @@ def cached_parse(data: bytes, parse: Callable[[bytes], Any]) -> Any:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(result, handle, default=_encode)
         os.replace(tmp, path)
+        if kind and keep is not None:
+            _prune(folder, prefix, keep)
     except (OSError, TypeError, ValueError) as exc:
         logger.debug("not caching %s: %s", path, exc)
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return result
+
+
+def _prune(folder: Path, prefix: str, keep: int) -> None:
+    """Remove all but the ``keep`` most recently written ``prefix*.json`` entries."""
+    entries = sorted(
+        folder.glob(f"{prefix}*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+    )
+    for old in entries[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()

@@ -61,3 +61,24 @@ def test_a_corrupt_cache_file_is_parsed_again(
     (path,) = tmp_path.glob("*.json")
     path.write_text("{not json", encoding="utf-8")
     assert cached_parse(b"doc", lambda d: {"a": 2}) == {"a": 2}
+
+
+def test_a_kind_keeps_only_its_newest_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setenv("SKILLGAP_CACHE_DIR", str(tmp_path))
+    cached_parse(b"yaml", lambda raw: {"plain": 1})  # another kind is never pruned
+    for i in range(5):
+        cached_parse(f"v{i}".encode(), lambda raw: [raw.decode()], kind="patterns", keep=2)
+        for path in tmp_path.glob("patterns-*.json"):  # distinct, increasing times
+            os.utime(path, ns=(path.stat().st_mtime_ns - 10**9,) * 2)
+    kept = sorted(p.name for p in tmp_path.glob("patterns-*.json"))
+    assert len(kept) == 2
+    assert cached_parse(b"v4", lambda raw: ["recomputed"], kind="patterns", keep=2) == ["v4"]
+    assert cached_parse(b"v3", lambda raw: ["recomputed"], kind="patterns", keep=2) == ["v3"]
+    assert cached_parse(b"v0", lambda raw: ["recomputed"], kind="patterns", keep=2) == [
+        "recomputed"
+    ]
+    assert len(list(tmp_path.glob("[!p]*.json"))) == 1
