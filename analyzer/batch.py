@@ -52,7 +52,7 @@ from analyzer.frames import (
     skill_rows,
 )
 from analyzer.reader import DEFAULT_MAX_BYTES, Posting
-from analyzer.safety import FORMULA_PREFIXES, csv_line, write_csv
+from analyzer.safety import FORMULA_PREFIXES, csv_line, row_writer, write_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -656,13 +656,14 @@ def _finalise(
         output.atomic("postings.csv") as postings_csv,
         output.atomic("skills.csv") as skills_csv,
     ):
-        postings_csv.write(csv_line(POSTING_COLUMNS))
-        skills_csv.write(csv_line(SKILL_COLUMNS))
+        write_posting, write_skill = row_writer(postings_csv), row_writer(skills_csv)
+        write_posting(POSTING_COLUMNS)
+        write_skill(SKILL_COLUMNS)
         for record in read_records(output.path(POSTINGS_JSONL)):
             row = posting_row(record)
-            postings_csv.write(csv_line([row[c] for c in POSTING_COLUMNS]))
+            write_posting([row[c] for c in POSTING_COLUMNS])
             for skill in skill_rows(record):
-                skills_csv.write(csv_line([skill[c] for c in SKILL_COLUMNS]))
+                write_skill([skill[c] for c in SKILL_COLUMNS])
             tally.add(record)
             if len(sample) < SAMPLE_ROWS:
                 sample.append(row)

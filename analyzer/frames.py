@@ -1,4 +1,5 @@
-"""Tidy pandas frames of batch results (the only module that imports pandas).
+"""Tidy pandas frames of batch results (the only module that imports pandas, and only
+when a frame is built).
 
 A batch writes one JSON record per posting (``postings.jsonl``: the contract
 object of :meth:`analyzer.analysis.Analysis.to_dict` plus ``posting_id`` and
@@ -20,12 +21,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from analyzer.analysis import REQUIREMENT_ORDER
 from analyzer.taxonomy_models import CATEGORIES, ECOSYSTEMS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +223,8 @@ def skill_rows(record: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _frame(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
     """A frame with exactly ``columns`` (in order) and explicit dtypes, even when empty."""
+    import pandas as pd  # only when a frame is asked for: a batch run writes CSV without it
+
     frame = pd.DataFrame.from_records(list(rows), columns=list(columns))
     for column in columns:
         if column in _ENUMS:

@@ -13,14 +13,21 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 logger = logging.getLogger(__name__)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-__all__ = ["FORMULA_PREFIXES", "csv_line", "neutralise_cell", "terminal_safe", "write_csv"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "csv_line",
+    "neutralise_cell",
+    "row_writer",
+    "terminal_safe",
+    "write_csv",
+]
 
 _TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -102,6 +109,29 @@ def write_csv(rows: Iterable[Mapping[str, Any]], fieldnames: Sequence[str], stre
     writer.writerow(list(fieldnames))
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name in fieldnames])
+
+
+def row_writer(stream: TextIO) -> Callable[[Sequence[Any]], None]:
+    """A function that writes one CSV row to ``stream``, every cell neutralised.
+
+    For tables written row by row into a file that is renamed into place when complete
+    (cheaper than :func:`csv_line` per row).
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write = row_writer(out)
+    >>> write(["a.txt", "=1+1", None])
+    >>> out.getvalue()
+    "a.txt,'=1+1,\\n"
+    """
+    writer = csv.writer(stream, lineterminator="\n")
+
+    def write(values: Sequence[Any]) -> None:
+        writer.writerow([_cell(v) for v in values])
+
+    return write
 
 
 def csv_line(values: Sequence[Any]) -> str:

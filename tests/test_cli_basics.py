@@ -115,3 +115,37 @@ def test_quick_commands_run_without_cyclic_gc_and_the_others_with_it(tmp_path) -
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+_HEAVY_CHECK = """
+import sys
+from click.testing import CliRunner
+from analyzer.cli import cli
+result = CliRunner().invoke(cli, sys.argv[1:])
+assert result.exit_code in (0, 3), result.output
+print("heavy:" + ",".join(m for m in ("sklearn", "scipy", "pandas") if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize("command", ["analyze", "batch"])
+def test_analyze_and_batch_never_import_scikit_learn_or_pandas(
+    command: str, repo_root: Path, tmp_path: Path
+) -> None:
+    sample = repo_root / "samples" / "postings" / "ml-engineer-aws.txt"
+    args = (
+        [str(sample), "--format", "json"]
+        if command == "analyze"
+        else [
+            str(sample.parent),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _HEAVY_CHECK, command, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "heavy:"
