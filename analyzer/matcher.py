@@ -46,7 +46,7 @@ from spacy.util import to_bytes as util_to_bytes
 from spacy.util import to_disk as util_to_disk
 
 from analyzer.errors import TaxonomyError
-from analyzer.parse_cache import cache_dir, cached_parse
+from analyzer.parse_cache import cached_parse, writable_cache_dir
 from analyzer.taxonomy import Taxonomy, get_taxonomy
 
 T = TypeVar("T")
@@ -202,12 +202,12 @@ def _taxonomy_patterns(
     Generating the spellings and tokenising the ones a posting activates are most of
     the cost of a cold start, so both come from the parse cache (JSON, never pickle)
     when the same skills, code, spaCy version and language produced them before.
-    Without the cache (or with another tokenizer) the patterns are generated and
-    tokenised as they are needed.
+    Without a cache folder that can be written (or with another tokenizer) the patterns
+    are generated and tokenised as they are needed.
     """
     from analyzer.tokenizer import FastTokenizer
 
-    if cache_dir() is None or not isinstance(nlp.tokenizer, FastTokenizer):
+    if writable_cache_dir() is None or not isinstance(nlp.tokenizer, FastTokenizer):
         return patterns_from_taxonomy(taxonomy), {}
     skills = [
         [

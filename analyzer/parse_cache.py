@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 CACHE_ENV = "SKILLGAP_CACHE_DIR"
 FORMAT = "yaml-json-1"
 
-__all__ = ["cache_dir", "cached_parse"]
+__all__ = ["cache_dir", "cached_parse", "writable_cache_dir"]
 
 
 def cache_dir() -> Path | None:
@@ -39,6 +39,18 @@ def cache_dir() -> Path | None:
         return None if value.strip().lower() in ("", "off", "0", "none") else Path(value)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "skillgap"
+
+
+def writable_cache_dir() -> Path | None:
+    """The cache folder when entries can be written to it (it or its nearest parent is
+    writable), else None."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    probe = folder
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    return folder if os.access(probe, os.W_OK) else None
 
 
 def _encode(value: Any) -> Any:

@@ -82,3 +82,20 @@ def test_a_kind_keeps_only_its_newest_entries(
         "recomputed"
     ]
     assert len(list(tmp_path.glob("[!p]*.json"))) == 1
+
+
+def test_writable_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from analyzer.parse_cache import writable_cache_dir
+
+    monkeypatch.setenv("SKILLGAP_CACHE_DIR", "off")
+    assert writable_cache_dir() is None
+    monkeypatch.setenv("SKILLGAP_CACHE_DIR", str(tmp_path / "not" / "yet"))
+    assert writable_cache_dir() == tmp_path / "not" / "yet"  # created on first write
+    if os.geteuid() == 0:
+        pytest.skip("root may write everywhere")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    monkeypatch.setenv("SKILLGAP_CACHE_DIR", str(locked / "cache"))
+    assert writable_cache_dir() is None
