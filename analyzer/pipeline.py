@@ -31,6 +31,7 @@ from analyzer.analysis import (
 from analyzer.errors import InputError
 from analyzer.matcher import FACTORY, SkillMatcher
 from analyzer.mentions import CertificationFinder, unknown_terms
+from analyzer.pipeline_parallel import analyze_in_processes, can_fork
 from analyzer.reader import Posting, guess_title
 from analyzer.structure import (
     Section,
@@ -430,7 +431,9 @@ def analyze_many(
     texts : iterable of str or Posting
         Consumed lazily; memory stays flat however many there are.
     n_process : int
-        Worker processes for spaCy (``nlp.pipe``); output order is preserved.
+        Worker processes, each running whole analyses on chunks of ``batch_size``
+        postings (forked; where processes cannot be forked, spaCy's own ``n_process``
+        runs the tokenizer and matcher in them). Output order is preserved.
     batch_size : int
         Texts per batch handed to spaCy.
 
@@ -439,13 +442,23 @@ def analyze_many(
     Analysis
         One per input. An empty text raises :class:`InputError` when reached.
     """
-    taxonomy, nlp, certs = _engine(taxonomy)
+    taxonomy, nlp, certs = _engine(taxonomy)  # built before any worker is forked
 
-    def stream() -> Iterator[tuple[str, Posting]]:
+    def postings() -> Iterator[Posting]:
         for index, item in enumerate(texts):
             posting = _as_posting(item)
             if not posting.text.strip():
                 raise InputError(f"{posting.source}#{index}: empty (no text to analyse)")
+            yield posting
+
+    if n_process > 1 and can_fork():
+        yield from analyze_in_processes(
+            postings(), processes=n_process, batch_size=batch_size, taxonomy=taxonomy
+        )
+        return
+
+    def stream() -> Iterator[tuple[str, Posting]]:
+        for posting in postings():
             yield posting.text, posting
 
     pending: list[dict[str, Any]] = []

@@ -201,6 +201,17 @@ def test_analyze_many_with_two_processes_matches_one(small: Taxonomy) -> None:
     assert two == one
 
 
+def test_two_processes_keep_order_over_many_chunks_and_name_an_empty_text(
+    small: Taxonomy,
+) -> None:
+    postings = [Posting(text=f"Role {i}\nPython and SQL", source=f"s{i}") for i in range(40)]
+    results = list(analyze_many(postings, taxonomy=small, n_process=2, batch_size=3))
+    assert [r.source for r in results] == [f"s{i}" for i in range(40)]
+    assert [r.title for r in results] == [f"Role {i}" for i in range(40)]
+    with pytest.raises(InputError, match=r"^-#5: empty"):
+        list(analyze_many(["Python"] * 5 + ["  "], taxonomy=small, n_process=2, batch_size=2))
+
+
 def test_extract_skill_ids_matches_analyze(small: Taxonomy) -> None:
     assert extract_skill_ids([POSTING], taxonomy=small) == [
         sorted(analyze(POSTING, taxonomy=small).skill_ids)
