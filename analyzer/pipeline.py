@@ -187,7 +187,7 @@ def _read(
     # certification spans first: unknown_terms skips them
     certs_named = certifications(doc) if certifications else ()
     min_years = structure.min_years()
-    level, _why = seniority_from(title, text, min_years)
+    level, _why = seniority_from(title, text, min_years, lowered=structure.lowered)
     return {
         "source": source,
         "text": text,

@@ -341,21 +341,26 @@ _TITLE_LEVELS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("mid", re.compile(r"\b(mid[\s-]level|intermediate|ii)\b", re.I)),
 ]
-_TEXT_LEVELS: list[tuple[str, re.Pattern[str]]] = [
+_TEXT_LEVELS_LOWER: list[tuple[str, re.Pattern[str]]] = [
     (
         "entry",
         re.compile(
             r"\b(entry[\s-]level|new grad(uate)?s?|recent graduates?|early[\s-]career"
-            r"|internship)\b",
-            re.I,
+            r"|internship)\b"
         ),
     ),
-    ("senior", re.compile(r"\b(senior[\s-]level|seasoned)\b", re.I)),
+    ("senior", re.compile(r"\b(senior[\s-]level|seasoned)\b")),
 ]
+"""Seniority phrases of the text, searched in its lower-cased form (faster than re.I)."""
 
 
-def seniority_from(title: str | None, text: str, min_years: int | None) -> tuple[str, str | None]:
-    """Seniority level (entry, mid, senior, lead, unknown) and what decided it."""
+def seniority_from(
+    title: str | None, text: str, min_years: int | None, *, lowered: str | None = None
+) -> tuple[str, str | None]:
+    """Seniority level (entry, mid, senior, lead, unknown) and what decided it.
+
+    ``lowered`` may pass :func:`lower_same_length` of ``text`` when the caller has it.
+    """
     if title:
         for level, regex in _TITLE_LEVELS:
             m = regex.search(title)
@@ -370,10 +375,11 @@ def seniority_from(title: str | None, text: str, min_years: int | None) -> tuple
     if min_years is not None:
         level = "entry" if min_years <= 1 else "mid" if min_years <= 4 else "senior"
         return level, f"{min_years}+ years of experience"
-    for level, regex in _TEXT_LEVELS:
-        m = regex.search(text[:5000])
+    head = (lowered if lowered is not None else lower_same_length(text))[:5000]
+    for level, regex in _TEXT_LEVELS_LOWER:
+        m = regex.search(head)
         if m:
-            return level, f"text: {m.group(0)!r}"
+            return level, f"text: {text[m.start() : m.end()]!r}"
     return "unknown", None
 
 
@@ -448,7 +454,7 @@ class Structure:
             if section in ("preferred", "benefits", "legal", "about"):
                 continue
             c_start, c_end = self.clause_at(start)
-            if requirement_cue(self.text[c_start:c_end]) == "preferred":
+            if self.cue(c_start, c_end) == "preferred":
                 continue
             if _GENERAL_EXPERIENCE.match(self.text, end, min(c_end, end + 60)):
                 general.append(years)
