@@ -390,9 +390,10 @@ class RoleSignals:
         keys = self._keys()
         firsts = self._first_words
         for row, text in enumerate(texts):
-            body = pattern_key(text)
+            runs = _ALNUM_RUN.findall(text.lower())
+            body = " " + " ".join(runs) + " "  # pattern_key(text)
             head = pattern_key(text[:HEAD_CHARS])
-            words = set(body.split())  # a phrase can only occur if its first word does
+            words = set(runs)  # a phrase can only occur if its first word does
             counts = [
                 sum(body.count(p) for p, w in zip(pats, fam_firsts, strict=True) if w in words)
                 for pats, fam_firsts in zip(keys, firsts, strict=True)
