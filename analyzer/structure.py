@@ -214,33 +214,31 @@ def clause_bounds(text: str) -> list[int]:
     return [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text))]
 
 
+# Cues of a clause, searched in its lower-cased text (three times faster than re.I).
 _PREFERRED_CUE = re.compile(
     r"\b(nice[\s-]to[\s-]have|preferred|preferably|a (big |huge )?plus|are pluses|bonus|ideally|"
     r"desir(ed|able)|advantageous|an advantage|would be great|good to have|not required|"
-    r"helpful|beneficial|optional|is welcome|are welcome|would be nice|familiarity with)\b",
-    re.I,
+    r"helpful|beneficial|optional|is welcome|are welcome|would be nice|familiarity with)\b"
 )
 _REQUIRED_CUE = re.compile(
     r"\b(required|requires?|requirements?|must|mandatory|essential|you have|you'?ll need|"
     r"need(s)? to have|strong|proficien(t|cy)|expert(ise)?|solid|extensive|proven|demonstrated|"
     r"deep (knowledge|understanding|expertise)|hands[\s-]on|experience (with|in|using|building)|"
-    r"\d+\+?\s*(years|yrs)|degree in|fluen(t|cy)|mastery|track record|knowledge of)\b",
-    re.I,
+    r"\d+\+?\s*(years|yrs)|degree in|fluen(t|cy)|mastery|track record|knowledge of)\b"
 )
 
 
-# the same cues for lower-cased text: matching without re.I is three times faster
-_PREFERRED_LOWER = re.compile(_PREFERRED_CUE.pattern)
-_REQUIRED_LOWER = re.compile(_REQUIRED_CUE.pattern)
-
-
-def requirement_cue(clause: str) -> str | None:
-    """``preferred`` or ``required`` when the clause itself says so, else None."""
+def _cue_of_lowered(clause: str) -> str | None:
     if _PREFERRED_CUE.search(clause):
         return "preferred"
     if _REQUIRED_CUE.search(clause):
         return "required"
     return None
+
+
+def requirement_cue(clause: str) -> str | None:
+    """``preferred`` or ``required`` when the clause itself says so, else None."""
+    return _cue_of_lowered(lower_same_length(clause))
 
 
 _NEG_BEFORE = re.compile(
@@ -415,15 +413,7 @@ class Structure:
     def cue(self, c_start: int, c_end: int) -> str | None:
         """:func:`requirement_cue` of the clause ``text[c_start:c_end]`` (cached per clause)."""
         if c_start not in self._cues:
-            clause = self.lowered[c_start:c_end]
-            found = (
-                "preferred"
-                if _PREFERRED_LOWER.search(clause)
-                else "required"
-                if _REQUIRED_LOWER.search(clause)
-                else None
-            )
-            self._cues[c_start] = found
+            self._cues[c_start] = _cue_of_lowered(self.lowered[c_start:c_end])
         return self._cues[c_start]
 
     def negated(self, start: int, end: int, c_start: int, c_end: int) -> bool:
