@@ -33,7 +33,7 @@ import multiprocessing
 import os
 import signal
 import tempfile
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -51,6 +51,7 @@ from analyzer.frames import (
     posting_row,
     skill_rows,
 )
+from analyzer.pipeline_parallel import can_fork, chunked, ordered_results
 from analyzer.reader import DEFAULT_MAX_BYTES, Posting
 from analyzer.safety import FORMULA_PREFIXES, csv_line, row_writer, write_csv
 
@@ -98,7 +99,6 @@ OUTPUT_FILES: tuple[str, ...] = (
 """Every file a batch writes into its output folder."""
 
 DEFAULT_CHUNK = 16
-IN_FLIGHT_PER_JOB = 3
 SAMPLE_ROWS = 100
 UNKNOWN_TERMS_KEPT = 100
 
@@ -235,17 +235,6 @@ def _run_chunk(chunk: list[Task | Failure]) -> list[Outcome]:
     return _process_worker(chunk)
 
 
-def _chunks(items: Iterable[Task | Failure], size: int) -> Iterator[list[Task | Failure]]:
-    chunk: list[Task | Failure] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _execute(
     items: Iterable[Task | Failure],
     worker: _Worker,
@@ -254,8 +243,8 @@ def _execute(
     chunk_size: int,
 ) -> Iterator[Outcome]:
     """Outcomes in input order; ``jobs > 1`` uses a process pool with bounded work in flight."""
-    chunks = _chunks(items, chunk_size)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    chunks = chunked(items, chunk_size)
+    if jobs <= 1 or not can_fork():
         if jobs > 1:
             logger.warning("worker processes need the 'fork' start method; using one process")
         for chunk in chunks:
@@ -263,13 +252,7 @@ def _execute(
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, _init_process, (worker.taxonomy, worker.max_bytes)) as pool:
-        pending: deque[Any] = deque()
-        for chunk in chunks:
-            pending.append(pool.apply_async(_run_chunk, (chunk,)))
-            while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+        yield from ordered_results(pool, _run_chunk, chunks, processes=jobs)
 
 
 # --------------------------------------------------------------------------- output folder

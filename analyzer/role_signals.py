@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["HEAD_CHARS", "TITLE_CUES", "RoleSignals", "pattern_key"]
+__all__ = ["HEAD_CHARS", "TITLE_CUES", "RoleSignals", "pattern_key", "pattern_words", "title_key"]
 
 HEAD_CHARS = 600
 """A family phrase within the first characters of a posting usually names the role itself."""
@@ -85,7 +85,16 @@ def pattern_key(text: str) -> str:
     >>> pattern_key("Software Engineer, Machine-Learning")
     ' software engineer machine learning '
     """
-    return " " + " ".join(_ALNUM_RUN.findall(text.lower())) + " "
+    return _padded(pattern_words(text))
+
+
+def pattern_words(text: str) -> list[str]:
+    """The words of :func:`pattern_key` (lower-case runs of letters, digits, ``+`` and ``#``)."""
+    return _ALNUM_RUN.findall(text.lower())
+
+
+def _padded(words: list[str]) -> str:
+    return " " + " ".join(words) + " "
 
 
 TITLE_LEVEL_WORDS = frozenset(
@@ -103,8 +112,7 @@ def title_key(title: str) -> str:
     >>> title_key("Software Engineer I-Machine Learning")
     ' software engineer machine learning '
     """
-    words = [w for w in pattern_key(title).split() if w not in TITLE_LEVEL_WORDS]
-    return " " + " ".join(words) + " "
+    return _padded([w for w in pattern_words(title) if w not in TITLE_LEVEL_WORDS])
 
 
 @dataclass(frozen=True)
@@ -390,8 +398,8 @@ class RoleSignals:
         keys = self._keys()
         firsts = self._first_words
         for row, text in enumerate(texts):
-            runs = _ALNUM_RUN.findall(text.lower())
-            body = " " + " ".join(runs) + " "  # pattern_key(text)
+            runs = pattern_words(text)
+            body = _padded(runs)  # pattern_key(text), from the words it is made of
             head = pattern_key(text[:HEAD_CHARS])
             words = set(runs)  # a phrase can only occur if its first word does
             counts = [

@@ -339,7 +339,7 @@ _TITLE_LEVELS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("mid", re.compile(r"\b(mid[\s-]level|intermediate|ii)\b", re.I)),
 ]
-_TEXT_LEVELS_LOWER: list[tuple[str, re.Pattern[str]]] = [
+_TEXT_LEVELS: list[tuple[str, re.Pattern[str]]] = [
     (
         "entry",
         re.compile(
@@ -374,7 +374,7 @@ def seniority_from(
         level = "entry" if min_years <= 1 else "mid" if min_years <= 4 else "senior"
         return level, f"{min_years}+ years of experience"
     head = (lowered if lowered is not None else lower_same_length(text))[:5000]
-    for level, regex in _TEXT_LEVELS_LOWER:
+    for level, regex in _TEXT_LEVELS:
         m = regex.search(head)
         if m:
             return level, f"text: {text[m.start() : m.end()]!r}"

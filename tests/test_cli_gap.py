@@ -12,6 +12,7 @@ from test_gap import gap_taxonomy_data, shipped_taxonomy
 
 import analyzer.taxonomy
 from analyzer.cli import cli
+from analyzer.role_model import load_role_model
 from analyzer.taxonomy import Taxonomy, load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,9 @@ def tax(tmp_path_factory: pytest.TempPathFactory) -> Taxonomy:
 @pytest.fixture
 def files(tmp_path: Path, tax: Taxonomy, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     """A posting, a profile and a folder of postings; the CLI sees the small taxonomy."""
+    # the shipped role model belongs to the bundled taxonomy: load it (once per process)
+    # before the CLI sees the small one, so the test does not depend on test order
+    load_role_model()
     monkeypatch.setattr(analyzer.taxonomy, "get_taxonomy", lambda overlays=(), **kw: tax)
     posting = tmp_path / "posting.txt"
     posting.write_text(POSTING, encoding="utf-8")
