@@ -11,9 +11,13 @@ Three measurements (machines here are noisy, so every figure is a ratio):
    repeated) through ``analyze_many`` in a child process, sampled at 10%, 50% and
    100% of the stream (target: under 400 MB and flat).
 
+``--stages`` prints instead where a posting's time goes (milliseconds per posting, best
+of five rounds): spaCy's blank tokenizer, ours, the skill matcher, reading the posting
+(structure, levels, years, seniority, certifications, unknown terms) and the role family.
+
 Usage::
 
-    .venv/bin/python benchmarks/extraction_speed.py [--dev PATH] [--n 10000] [--runs 5]
+    .venv/bin/python benchmarks/extraction_speed.py [--dev PATH] [--n 10000] [--runs 5] [--stages]
 """
 
 from __future__ import annotations
@@ -70,6 +74,50 @@ def throughput(texts: list[str], rounds: int = 3) -> dict[str, float]:
         "postings_per_s": round(len(texts) / o, 1),
         # for information: two worker processes (the target compares one with one)
         "n_process_2_postings_per_s": round(len(texts) / two, 1),
+    }
+
+
+def stages(texts: list[str], rounds: int = 5) -> dict[str, float]:
+    """Milliseconds per posting of each stage of ``analyze_many`` (best of ``rounds``)."""
+    import spacy
+
+    from analyzer import pipeline
+
+    taxonomy, nlp, certs = pipeline._engine(None)
+    matcher = nlp.get_pipe("skillgap_skills")
+    blank = spacy.blank("en")
+
+    def best(run) -> float:  # noqa: ANN001 - a thunk
+        times = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - t0)
+        return round(min(times) * 1000 / len(texts), 3)
+
+    docs = [nlp(t) for t in texts]
+
+    def read() -> list[dict]:
+        return [
+            pipeline._read(d, taxonomy, source="-", title=None, certifications=certs, text=t)
+            for d, t in zip(docs, texts, strict=True)
+        ]
+
+    readings = read()
+    size = pipeline.DEFAULT_BATCH_SIZE
+    tokenizer = best(lambda: [nlp.make_doc(t) for t in texts])
+    return {
+        "spacy_blank_tokenizer_ms": best(lambda: [blank.make_doc(t) for t in texts]),
+        "our_tokenizer_ms": tokenizer,
+        "skill_matcher_ms": round(
+            best(lambda: [matcher(nlp.make_doc(t)) for t in texts]) - tokenizer, 3
+        ),
+        "reading_ms": best(read),
+        "role_family_ms": best(
+            lambda: [
+                pipeline._with_roles(readings[i : i + size]) for i in range(0, len(readings), size)
+            ]
+        ),
     }
 
 
@@ -141,11 +189,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
     parser.add_argument("--n", type=int, default=10_000, help="postings for the memory run")
     parser.add_argument("--runs", type=int, default=5, help="cold-start runs (median)")
+    parser.add_argument(
+        "--stages", action="store_true", help="only the time per posting of each stage"
+    )
     args = parser.parse_args(argv)
     if not (args.dev / "postings.jsonl").exists():
         print(f"no dev set at {args.dev}", file=sys.stderr)
         return 2
     texts = dev_texts(args.dev)
+    if args.stages:
+        print(json.dumps(stages(texts), indent=2))
+        return 0
     report = {
         "throughput (target ratio >= 0.5)": throughput(texts),
         "cold start (target ratio <= 1.5)": cold_start(args.runs),
