@@ -283,6 +283,7 @@ def test_cached_pattern_tokens_are_the_tokenizers(
     build_nlp(taxonomy)
     nlp = build_nlp(taxonomy)  # tokens from the cache
     matcher = nlp.get_pipe("skillgap_skills")
+    assert len(matcher._pieces) == len(matcher.patterns)  # else the loop tests nothing
     for pattern in matcher.patterns:
         cached = matcher._pattern_doc(pattern)
         made = nlp.make_doc(pattern.text)
