@@ -61,22 +61,25 @@ def default_model_dir() -> Path:
     return Path(str(resources.files("analyzer").joinpath("models", "role")))
 
 
-def _tfidf(terms_of: list[list[str]], vocabulary: Mapping[str, int], idf: np.ndarray) -> np.ndarray:
-    """Sublinear-tf, l2-normalised TF-IDF rows, as scikit-learn's TfidfVectorizer computes them."""
-    out = np.zeros((len(terms_of), len(vocabulary)), dtype=np.float64)
-    for row, terms in enumerate(terms_of):
+def _tfidf_rows(
+    terms_of: list[list[str]], vocabulary: Mapping[str, int], idf: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Sublinear-tf, l2-normalised TF-IDF rows, as scikit-learn's TfidfVectorizer computes them,
+    as ``(columns, values)`` of each row's non-zero entries (columns ascending)."""
+    rows = []
+    for terms in terms_of:
         # column of every term (-1: not in the vocabulary), looked up without Python frames
         ids = np.fromiter(
             map(vocabulary.get, terms, repeat(-1, len(terms))), dtype=np.int64, count=len(terms)
         )
         ids = ids[ids >= 0]
         if not len(ids):
+            rows.append((ids, np.zeros(0)))
             continue
         cols, counts = np.unique(ids, return_counts=True)  # in column order: deterministic
-        tf = counts.astype(np.float64)
-        values = (np.log(tf) + 1.0) * idf[cols]
-        out[row, cols] = values / np.sqrt(np.dot(values, values))
-    return out
+        values = (np.log(counts) + 1.0) * idf[cols]
+        rows.append((cols, values / np.sqrt(np.dot(values, values))))
+    return rows
 
 
 class RoleModel:
@@ -190,45 +193,97 @@ class RoleModel:
         skill_lists: Sequence[Sequence[str]] | None = None,
     ) -> np.ndarray:
         """The weighted feature matrix of each posting (dense, float64)."""
-        resolved = resolve_titles(texts, titles, use_title=self.use_title)
-        parts = []
-        done: dict[str, np.ndarray] = {}
-        gate = self.signals.title_gate(resolved) if self.use_title else None
-        for name, _size in self.blocks:
-            if name.startswith("ambiguous_"):
-                assert gate is not None
-                ambiguous = gate[:, -1] * self.ambiguous_weight
-                parts.append(done[name.removeprefix("ambiguous_")] * ambiguous[:, None])
-                continue
-            if name == "title_gate":
-                assert gate is not None
-                block = gate
-            elif name == "words":
-                block = _tfidf(
-                    [word_analyzer(t) for t in texts], self.word_vocabulary, self.word_idf
-                )
-            elif name == "title":
-                block = _tfidf(
-                    [title_analyzer(t, ngram_range=self.title_ngram_range) for t in resolved],
-                    self.title_vocabulary,
-                    self.title_idf,
-                )
-            elif name == "title_patterns":
-                block = self.signals.title_block(resolved)
-            elif name == "mentions":
-                block = self.signals.mention_block(texts)
-            else:
-                lists = skill_lists if skill_lists is not None else [()] * len(texts)
-                block = self.signals.skill_block(lists)
-            done[name] = block * self.weights[name]
-            parts.append(done[name])
-        return np.hstack(parts) if parts else np.zeros((len(texts), 0))
+        out = np.zeros((len(texts), self.coef.shape[1]), dtype=np.float64)
+        for row, (cols, values) in enumerate(self._sparse_rows(texts, titles, skill_lists)):
+            out[row, cols] = values
+        return out
 
-    def _logits(self, features: np.ndarray) -> np.ndarray:
-        # einsum, not ``@``: a BLAS matrix product over a batch wakes OpenBLAS's threads,
-        # which spin on every other core for no gain and halve the speed-up of parallel runs
-        products = np.einsum("ij,kj->ik", features, self.coef)
-        return (products + self.intercept) / self.temperature
+    def _sparse_rows(
+        self,
+        texts: Sequence[str],
+        titles: Sequence[str | None] | None,
+        skill_lists: Sequence[Sequence[str]] | None,
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``(columns, values)`` of the non-zero features of each posting.
+
+        Most of the width is the word TF-IDF block, of which a posting uses a few hundred
+        columns: scoring only those is what keeps classifying cheap.
+        """
+        resolved = resolve_titles(texts, titles, use_title=self.use_title)
+        n = len(texts)
+        gate = self.signals.title_gate(resolved) if self.use_title else None
+        ambiguous = gate[:, -1] * self.ambiguous_weight if gate is not None else None
+        built: dict[str, Any] = {}
+        dense_parts: list[np.ndarray] = []
+        dense_columns: list[np.ndarray] = []
+        sparse_parts: list[tuple[int, list[tuple[np.ndarray, np.ndarray]], np.ndarray | None]] = []
+        offset = 0
+        for name, size in self.blocks:
+            base = name.removeprefix("ambiguous_")
+            scale = ambiguous if name != base else None
+            if base not in built:
+                built[base] = self._block(base, texts, resolved, skill_lists, gate)
+            block = built[base]
+            if isinstance(block, list):  # sparse TF-IDF rows
+                sparse_parts.append((offset, block, scale))
+            else:
+                dense_parts.append(block if scale is None else block * scale[:, None])
+                dense_columns.append(np.arange(offset, offset + size))
+            offset += size
+        small = np.hstack(dense_parts) if dense_parts else np.zeros((n, 0))
+        small_columns = np.concatenate(dense_columns) if dense_columns else np.zeros(0, np.intp)
+        rows = []
+        for row in range(n):
+            nonzero = np.flatnonzero(small[row])
+            cols = [small_columns[nonzero]]
+            values = [small[row, nonzero]]
+            for start, block_rows, scale in sparse_parts:
+                if scale is not None and not scale[row]:
+                    continue
+                c, v = block_rows[row]
+                cols.append(c + start)
+                values.append(v if scale is None else v * scale[row])
+            rows.append((np.concatenate(cols), np.concatenate(values)))
+        return rows
+
+    def _block(
+        self,
+        name: str,
+        texts: Sequence[str],
+        titles: Sequence[str | None],
+        skill_lists: Sequence[Sequence[str]] | None,
+        gate: np.ndarray | None,
+    ) -> np.ndarray | list[tuple[np.ndarray, np.ndarray]]:
+        """One weighted feature block: sparse rows for the TF-IDF blocks, else a dense matrix."""
+        weight = self.weights[name]
+        if name in ("words", "title"):
+            if name == "words":
+                terms = [word_analyzer(t) for t in texts]
+                vocabulary, idf = self.word_vocabulary, self.word_idf
+            else:
+                terms = [title_analyzer(t, ngram_range=self.title_ngram_range) for t in titles]
+                vocabulary, idf = self.title_vocabulary, self.title_idf
+            return [(cols, values * weight) for cols, values in _tfidf_rows(terms, vocabulary, idf)]
+        if name == "title_gate":
+            assert gate is not None
+            block = gate
+        elif name == "title_patterns":
+            block = self.signals.title_block(titles)
+        elif name == "mentions":
+            block = self.signals.mention_block(texts)
+        else:
+            lists = skill_lists if skill_lists is not None else [()] * len(texts)
+            block = self.signals.skill_block(lists)
+        return block * weight
+
+    def _sparse_logits(self, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Logits of rows given as ``(columns, values)``."""
+        # einsum, not ``@``: a BLAS product wakes OpenBLAS's threads, which spin on every
+        # other core for no gain and halve the speed-up of parallel runs
+        out = np.empty((len(rows), len(self.classes)), dtype=np.float64)
+        for i, (cols, values) in enumerate(rows):
+            out[i] = np.einsum("kj,j->k", self.coef[:, cols], values)
+        return (out + self.intercept) / self.temperature
 
     def predict_proba_many(
         self,
@@ -253,7 +308,7 @@ class RoleModel:
         -------
         numpy.ndarray of shape (n_postings, n_classes)
         """
-        return _softmax(self._logits(self.features(texts, titles=titles, skill_lists=skill_lists)))
+        return _softmax(self._sparse_logits(self._sparse_rows(texts, titles, skill_lists)))
 
     def predict(
         self, text: str, *, title: str | None = None, skill_ids: Sequence[str] = ()
@@ -283,8 +338,8 @@ class RoleModel:
         skill_lists: Sequence[Sequence[str]] | None = None,
     ) -> list[RolePrediction]:
         """:meth:`predict` for many postings at once (one matrix product)."""
-        features = self.features(texts, titles=titles, skill_lists=skill_lists)
-        probs = _softmax(self._logits(features))
+        rows = self._sparse_rows(texts, titles, skill_lists)
+        probs = _softmax(self._sparse_logits(rows))
         resolved = resolve_titles(texts, titles, use_title=self.use_title)
         out = []
         for row in range(len(texts)):
@@ -297,7 +352,7 @@ class RoleModel:
                     family=self.classes[best],
                     confidence=float(probs[row, best]),
                     probabilities={f: float(by_class.get(f, 0.0)) for f in self.families},
-                    evidence=self.evidence(features[row], best, resolved[row]),
+                    evidence=self._evidence(rows[row], best, resolved[row]),
                     runner_up=self.classes[runner] if runner is not None else None,
                 )
             )
@@ -315,10 +370,18 @@ class RoleModel:
 
     def _totals(self, features: np.ndarray, class_index: int) -> dict[str, float]:
         """Contribution of each named feature to ``class_index`` (unsorted, non-zero only)."""
+        cols = np.flatnonzero(features)
+        return self._sparse_totals((cols, features[cols]), class_index)
+
+    def _sparse_totals(
+        self, row: tuple[np.ndarray, np.ndarray], class_index: int
+    ) -> dict[str, float]:
+        """:meth:`_totals` of a row given as ``(columns, values)``."""
         names, index, centered = self._named_columns()
-        contrib = features * centered[class_index]
+        cols, values = row
+        contrib = values * centered[class_index, cols]
         nonzero = np.flatnonzero(contrib)
-        sums = np.bincount(index[nonzero], weights=contrib[nonzero], minlength=len(names))
+        sums = np.bincount(index[cols[nonzero]], weights=contrib[nonzero], minlength=len(names))
         return {names[i]: float(sums[i]) for i in np.flatnonzero(sums).tolist()}
 
     def _named_columns(self) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -354,8 +417,28 @@ class RoleModel:
         self, features: np.ndarray, class_index: int, title: str | None, *, top: int = EVIDENCE_TOP
     ) -> tuple[str, ...]:
         """Short strings naming the features that pushed the decision most."""
-        positive = [(-v, name) for name, v in self._totals(features, class_index).items() if v > 0]
-        return tuple(_describe(name, title) for _v, name in heapq.nsmallest(top, positive))
+        cols = np.flatnonzero(features)
+        return self._evidence((cols, features[cols]), class_index, title, top=top)
+
+    def _evidence(
+        self,
+        row: tuple[np.ndarray, np.ndarray],
+        class_index: int,
+        title: str | None,
+        *,
+        top: int = EVIDENCE_TOP,
+    ) -> tuple[str, ...]:
+        """:meth:`evidence` of a row given as ``(columns, values)``."""
+        names, index, centered = self._named_columns()
+        cols, values = row
+        contrib = values * centered[class_index, cols]
+        sums = np.bincount(index[cols], weights=contrib, minlength=len(names))
+        positive = np.flatnonzero(sums > 0)
+        if len(positive) > top:  # only the names that can be among the top need sorting
+            kth = np.partition(sums[positive], -top)[-top]
+            positive = positive[sums[positive] >= kth]
+        ranked = heapq.nsmallest(top, ((-float(sums[i]), names[i]) for i in positive.tolist()))
+        return tuple(_describe(name, title) for _v, name in ranked)
 
 
 def _describe(name: str, title: str | None) -> str:

@@ -283,9 +283,9 @@ class RoleSignals:
         return [tuple(pattern_key(p) for p in pats) for pats in self.title_patterns]
 
     @functools.cached_property
-    def _first_words(self) -> list[tuple[str, ...]]:
-        """The first word of each pattern key (a phrase occurs only where its first word does)."""
-        return [tuple(p.split(maxsplit=1)[0] for p in pats) for pats in self._pattern_keys]
+    def _pattern_word_sets(self) -> list[tuple[frozenset[str], ...]]:
+        """The words of each pattern key (a phrase occurs only where all its words do)."""
+        return [tuple(frozenset(p.split()) for p in pats) for pats in self._pattern_keys]
 
     @functools.cached_property
     def _gate_keys(
@@ -396,15 +396,15 @@ class RoleSignals:
         n_fam = len(self.families)
         out = np.zeros((len(texts), 3 * n_fam), dtype=np.float64)
         keys = self._keys()
-        firsts = self._first_words
+        word_sets = self._pattern_word_sets
         for row, text in enumerate(texts):
             runs = pattern_words(text)
             body = _padded(runs)  # pattern_key(text), from the words it is made of
             head = pattern_key(text[:HEAD_CHARS])
-            words = set(runs)  # a phrase can only occur if its first word does
+            words = set(runs)  # a phrase can only occur if all its words do
             counts = [
-                sum(body.count(p) for p, w in zip(pats, fam_firsts, strict=True) if w in words)
-                for pats, fam_firsts in zip(keys, firsts, strict=True)
+                sum(body.count(p) for p, w in zip(pats, fam_words, strict=True) if w <= words)
+                for pats, fam_words in zip(keys, word_sets, strict=True)
             ]
             total = sum(counts)
             for f, count in enumerate(counts):
