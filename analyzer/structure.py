@@ -206,7 +206,14 @@ def find_sections(text: str, lowered: str | None = None) -> list[Section]:
     return [s for s in sections if s.end > s.start] or [Section("intro", 0, len(text))]
 
 
-_CLAUSE_BREAK = re.compile(r"\n|[.!?;](?=\s)|\s(?:[•·▪●]\s|-\s(?=[A-Za-z]))")
+# A clause ends at a line break, at sentence punctuation before a space, and before a
+# list item (a bullet or a dash between spaces, not at a line start: the line break ends
+# that clause). Every alternative starts with one character of a set, which ``re`` scans
+# for in C; the conditions are look-arounds (twice as fast as ``\s(?:[•]\s|...)``).
+_CLAUSE_BREAK = re.compile(
+    r"[\n.!?;•·▪●-](?:(?<=\n)|(?<=[.!?;])(?=\s)"
+    r"|(?<=[^\S\n][•·▪●])\s|(?<=[^\S\n]-)\s(?=[A-Za-z]))"
+)
 
 
 def clause_bounds(text: str) -> list[int]:
@@ -257,6 +264,7 @@ _ANY_NEGATION = re.compile(r"\b(no|not|never)\b|n'?t\b", re.I)
 # ``(?<!\wn)`` after the "n" is the ``\b`` before it
 _ANY_NEGATION_LOWER = re.compile(r"n(?:(?<!\wn)(?:ot?|ever)\b|'?t\b)")
 _PLUS_WORDS = re.compile(r"\b(plus|bonus|nice to have|preferred|welcome)\b", re.I)
+_PLUS_WORDS_LOWER = re.compile(r"\b(plus|bonus|nice to have|preferred|welcome)\b")
 _NOT_A_ROLE = re.compile(
     r"\b(not|isn'?t|is not)\s+(a|an|the)\s+(\w+\s+){0,2}(role|position|job)\b", re.I
 )
@@ -270,18 +278,24 @@ def is_negated(clause: str, start: int, end: int) -> bool:
     word in the clause ("no ... needed/required"); a trailing "is not required"
     counts on its own; a clause that says the skill is a plus is never negated.
     """
-    if not _ANY_NEGATION.search(clause):
+    if not _ANY_NEGATION.search(clause) or _PLUS_WORDS.search(clause):
         return False
-    before, after = clause[:start], clause[end:]
-    if _PLUS_WORDS.search(clause):
+    return _negated_around(clause, start, end, before=True, after=True)
+
+
+def _negated_around(clause: str, start: int, end: int, *, before: bool, after: bool) -> bool:
+    """:func:`is_negated` without its clause-wide checks; ``before`` and ``after`` say
+    whether a negation word can occur before or after the mention at all."""
+    head, tail = clause[:start], clause[end:]
+    if before and (_DONT_NEED.search(head) or _NOT_A_ROLE.search(head)):
+        return True
+    if after and _NEG_AFTER.search(tail):
+        return True
+    if not before:
         return False
-    if _DONT_NEED.search(before) or _NOT_A_ROLE.search(before):
-        return True
-    if _NEG_AFTER.search(after):
-        return True
-    neg = _NEG_BEFORE.search(before)
-    if neg and _NEED_WORD.search(after[:60]):
-        words_between = before[neg.start() :].split()
+    neg = _NEG_BEFORE.search(head)
+    if neg and _NEED_WORD.search(tail[:60]):
+        words_between = head[neg.start() :].split()
         if len(words_between) <= 6:
             return True
     return False
@@ -393,6 +407,7 @@ class Structure:
     """:func:`lower_same_length` of the text (computed when not given)."""
     _cues: dict[int, str | None] = field(default_factory=dict, repr=False, compare=False)
     _negations: list[int] | None = field(default=None, repr=False, compare=False)
+    _pluses: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "section_starts", tuple(s.start for s in self.sections))
@@ -424,11 +439,25 @@ class Structure:
         if self._negations is None:
             found = [m.start() for m in _ANY_NEGATION_LOWER.finditer(self.lowered)]
             object.__setattr__(self, "_negations", found)
-        assert self._negations is not None
-        i = bisect.bisect_left(self._negations, c_start)
-        if i == len(self._negations) or self._negations[i] >= c_end:
+        negations = self._negations
+        assert negations is not None
+        first = bisect.bisect_left(negations, c_start)
+        if first == len(negations) or negations[first] >= c_end:
             return False
-        return is_negated(self.text[c_start:c_end], start - c_start, end - c_start)
+        # each rule needs a whole negation word before the mention or after it
+        before = negations[first] < start
+        after = bisect.bisect_left(negations, end) < bisect.bisect_left(negations, c_end)
+        if not (before or after) or self._plus_clause(c_start, c_end):
+            return False
+        return _negated_around(
+            self.text[c_start:c_end], start - c_start, end - c_start, before=before, after=after
+        )
+
+    def _plus_clause(self, c_start: int, c_end: int) -> bool:
+        """Whether the clause calls something a plus (then nothing in it is negated); cached."""
+        if c_start not in self._pluses:
+            self._pluses[c_start] = bool(_PLUS_WORDS_LOWER.search(self.lowered, c_start, c_end))
+        return self._pluses[c_start]
 
     def min_years(self) -> int | None:
         """The minimum years of experience a posting asks for, outside nice-to-haves.
