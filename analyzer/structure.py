@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -95,46 +96,70 @@ _LINE_PREFIX = WHITESPACE + "#>*_`|=-•·–—"
 """Markup a heading line may open with (Markdown hashes, quotes, bullets, rules)."""
 _LINE_SUFFIX = WHITESPACE + "*_`|=:"
 
-# Cue phrases that open a section even inside a flattened one-line posting. They are
-# searched in the lower-cased text and carry no leading ``\\b`` (with one, ``re`` cannot
-# skip ahead to a possible first letter; three times slower): ``find_sections`` checks that
-# a match starts a word.
-_INLINE_CUES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "preferred",
-        re.compile(
-            r"(preferred qualifications|preferred skills|preferred experience"
-            r"|nice[\s-]to[\s-]haves?|bonus points|desired qualifications|desired skills"
-            r"|additional qualifications)\s*[:\-–]"
-        ),
+# Cue phrases that open a section even inside a flattened one-line posting, when a colon
+# or a dash follows them ("preferred qualifications:"). Each phrase is a sequence of
+# characters and character classes, each optionally followed by "?".
+_INLINE_CUE_PHRASES: dict[str, tuple[str, ...]] = {
+    "preferred": (
+        "preferred qualifications", "preferred skills", "preferred experience",
+        r"nice[\s-]to[\s-]haves?", "bonus points", "desired qualifications", "desired skills",
+        "additional qualifications",
     ),
-    (
-        "required",
-        re.compile(
-            r"(minimum qualifications|basic qualifications|required qualifications|requirements"
-            r"|qualifications|what you'?ll need|what you bring|what we'?re looking for"
-            r"|required skills|must[\s-]haves?|who you are)\s*[:\-–]"
-        ),
+    "required": (
+        "minimum qualifications", "basic qualifications", "required qualifications",
+        "requirements", "qualifications", "what you'?ll need", "what you bring",
+        "what we'?re looking for", "required skills", r"must[\s-]haves?", "who you are",
     ),
-    (
-        "responsibilities",
-        re.compile(
-            r"(responsibilities|key responsibilities|what you'?ll do|what you will do|"
-            r"duties|in this role,? you will)\s*[:\-–]"
-        ),
+    "responsibilities": (
+        "responsibilities", "key responsibilities", "what you'?ll do", "what you will do",
+        "duties", "in this role,? you will",
     ),
-    (
-        "benefits",
-        re.compile(r"(benefits|perks|what we offer|compensation|pay range|salary range)\s*[:\-–]"),
+    "benefits": (
+        "benefits", "perks", "what we offer", "compensation", "pay range", "salary range",
     ),
-    (
-        "legal",
-        re.compile(
-            r"(is an equal (employment )?opportunity employer|equal opportunity employer|"
-            r"eeo statement|without regard to (race|sex|age))"
-        ),
-    ),
-]
+}  # fmt: skip
+_ATOM = re.compile(r"(?:\[[^\]]*\]|\\.|[^\\\[])\??")
+
+
+def _reversed_phrase(phrase: str) -> str:
+    """The regex of ``phrase`` read backwards (its atoms in reverse order)."""
+    return "".join(reversed(_ATOM.findall(phrase)))
+
+
+# Searched in the reversed lower-cased text: every match then starts with the colon or
+# dash, which ``re`` scans for in C (five times faster than the phrases read forwards).
+# Longer phrases first, so the one reaching furthest back wins ("preferred qualifications:",
+# not "qualifications:").
+_INLINE_CUES_REVERSED = re.compile(
+    r"[:\-–]\s*(?:"
+    + "|".join(
+        f"(?P<{label}>"
+        + "|".join(_reversed_phrase(p) for p in sorted(phrases, key=len, reverse=True))
+        + ")"
+        for label, phrases in _INLINE_CUE_PHRASES.items()
+    )
+    + ")"
+)
+_LEGAL_CUE = re.compile(
+    r"(is an equal (employment )?opportunity employer|equal opportunity employer|"
+    r"eeo statement|without regard to (race|sex|age))"
+)
+_LEGAL_CUE_STARTS = ("is an equal", "equal opportunity", "eeo statement", "without regard to")
+"""Every match of :data:`_LEGAL_CUE` starts with one of these: the scan starts at the first."""
+
+
+def _inline_cues(lowered: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, label)`` of the cue phrases of a lower-cased text that start a word."""
+    backwards, size = lowered[::-1], len(lowered)
+    for m in _INLINE_CUES_REVERSED.finditer(backwards):
+        start = size - m.end()
+        if not (start and lowered[start - 1].isalnum()):
+            yield start, size - m.start(), str(m.lastgroup)
+    starts = [i for i in map(lowered.find, _LEGAL_CUE_STARTS) if i >= 0]
+    if starts:
+        for m in _LEGAL_CUE.finditer(lowered, min(starts)):
+            if not (m.start() and lowered[m.start() - 1].isalnum()):
+                yield m.start(), m.end(), "legal"
 
 
 @dataclass(frozen=True)
@@ -183,11 +208,8 @@ def find_sections(text: str, lowered: str | None = None) -> list[Section]:
             marks.append((m.start(), label, m.group(0).strip()))
     if not marks or max(map(len, text.split("\n"))) >= 600:
         lowered = lowered if lowered is not None else lower_same_length(text)
-        for label, regex in _INLINE_CUES:
-            for m in regex.finditer(lowered):
-                if m.start() and lowered[m.start() - 1].isalnum():
-                    continue  # not at the start of a word
-                marks.append((m.start(), label, text[m.start() : m.end()].strip()))
+        for start, end, label in _inline_cues(lowered):
+            marks.append((start, label, text[start:end].strip()))
     marks.sort(key=lambda m: (m[0], -len(m[2])))
     deduped: list[tuple[int, str, str]] = []
     for mark in marks:

@@ -1,0 +1,94 @@
+"""Reading a posting's structure: inline section cues, clause breaks and negation."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.structure import clause_bounds, find_sections, is_negated, read_structure
+
+FILLER = "we build models for customers. " * 25  # a long line: inline cues count
+
+
+def labels(text: str) -> list[tuple[str, str | None]]:
+    return [(s.label, s.heading) for s in find_sections(text)]
+
+
+@pytest.mark.parametrize(
+    ("cue", "label"),
+    [
+        ("Preferred Qualifications:", "preferred"),
+        ("nice-to-have -", "preferred"),
+        ("Nice to haves –", "preferred"),
+        ("bonus points:", "preferred"),
+        ("Minimum qualifications:", "required"),
+        ("What you'll need:", "required"),
+        ("what youll need:", "required"),
+        ("What we're looking for -", "required"),
+        ("must-haves:", "required"),
+        ("Key Responsibilities:", "responsibilities"),
+        ("In this role, you will:", "responsibilities"),
+        ("what you will do -", "responsibilities"),
+        ("Salary range:", "benefits"),
+        ("Perks:", "benefits"),
+    ],
+)
+def test_inline_cue_opens_its_section_in_a_flattened_posting(cue: str, label: str) -> None:
+    text = FILLER + cue + " python and sql."
+    assert labels(text) == [("intro", None), (label, cue)]
+
+
+def test_the_longest_cue_wins_and_a_cue_inside_it_opens_nothing() -> None:
+    text = FILLER + "preferred qualifications : pytorch."
+    assert labels(text) == [("intro", None), ("preferred", "preferred qualifications :")]
+
+
+def test_a_cue_inside_a_word_opens_nothing() -> None:
+    assert labels(FILLER + "prerequirements: none.") == [("intro", None)]
+
+
+def test_legal_cue_needs_no_colon() -> None:
+    text = FILLER + "Acme is an equal opportunity employer and values you."
+    assert labels(text) == [
+        ("intro", None),
+        ("legal", "is an equal opportunity employer"),
+    ]
+
+
+def test_clause_breaks_at_lines_sentences_and_list_items() -> None:
+    text = "Python. SQL; Spark\n- Docker - Kubernetes • Airflow e.g. Kafka state-of-the-art"
+    starts = clause_bounds(text)
+    clauses = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    assert clauses == [
+        "Python.",
+        " SQL;",
+        " Spark\n",
+        "- Docker - ",
+        "Kubernetes • ",
+        "Airflow e.g.",
+        " Kafka state-of-the-art",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("clause", "mention", "negated"),
+    [
+        ("No Kubernetes experience needed.", "Kubernetes", True),
+        ("Kubernetes is not required.", "Kubernetes", True),
+        ("You don't need Kubernetes to apply.", "Kubernetes", True),
+        ("Kubernetes is not needed.", "Kubernetes", True),
+        ("Kubernetes is not required but a plus.", "Kubernetes", False),
+        ("Not afraid of Kubernetes.", "Kubernetes", False),
+        ("Kubernetes, not Docker, is needed.", "Kubernetes", False),
+        ("Kubernetes and Docker.", "Kubernetes", False),
+    ],
+)
+def test_negation_in_a_clause(clause: str, mention: str, negated: bool) -> None:
+    start = clause.index(mention)
+    end = start + len(mention)
+    assert is_negated(clause, start, end) is negated
+    # the structure's fast path (one negation scan of the text) agrees
+    text = "Role\n" + clause + "\nMore text."
+    structure = read_structure(text)
+    offset = text.index(clause)
+    c_start, c_end = structure.clause_at(offset + start)
+    assert structure.negated(offset + start, offset + end, c_start, c_end) is negated
