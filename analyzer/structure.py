@@ -375,17 +375,34 @@ _TITLE_LEVELS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("mid", re.compile(r"\b(mid[\s-]level|intermediate|ii)\b", re.I)),
 ]
-_TEXT_LEVELS: list[tuple[str, re.Pattern[str]]] = [
+_TEXT_LEVELS: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     (
         "entry",
+        ("entry", "new grad", "recent grad", "early", "internship"),
         re.compile(
-            r"\b(entry[\s-]level|new grad(uate)?s?|recent graduates?|early[\s-]career"
+            r"(entry[\s-]level|new grad(uate)?s?|recent graduates?|early[\s-]career"
             r"|internship)\b"
         ),
     ),
-    ("senior", re.compile(r"\b(senior[\s-]level|seasoned)\b")),
+    ("senior", ("senior", "seasoned"), re.compile(r"(senior[\s-]level|seasoned)\b")),
 ]
-"""Seniority phrases of the text, searched in its lower-cased form (faster than re.I)."""
+"""Seniority phrases of the text, searched in its lower-cased form (faster than re.I), each
+with the words one of its phrases starts with (no word, no search) and without a leading
+``\\b`` (with one, ``re`` cannot skip ahead to a possible first letter): a match must start
+a word."""
+
+
+def _phrase_at_word_start(
+    lowered: str, starts: tuple[str, ...], regex: re.Pattern[str]
+) -> re.Match[str] | None:
+    """The first match of ``regex`` in ``lowered`` that starts a word, if it can occur."""
+    if not any(word in lowered for word in starts):
+        return None
+    for m in regex.finditer(lowered):
+        before = lowered[m.start() - 1 : m.start()]
+        if not (before.isalnum() or before == "_"):
+            return m
+    return None
 
 
 def seniority_from(
@@ -410,8 +427,8 @@ def seniority_from(
         level = "entry" if min_years <= 1 else "mid" if min_years <= 4 else "senior"
         return level, f"{min_years}+ years of experience"
     head = (lowered if lowered is not None else lower_same_length(text))[:5000]
-    for level, regex in _TEXT_LEVELS:
-        m = regex.search(head)
+    for level, starts, regex in _TEXT_LEVELS:
+        m = _phrase_at_word_start(head, starts, regex)
         if m:
             return level, f"text: {text[m.start() : m.end()]!r}"
     return "unknown", None

@@ -128,6 +128,9 @@ def test_certifications_named_in_the_posting(small: Taxonomy) -> None:
         ("Data Scientist", "Requires 7+ years of experience in statistics.", "senior", 7),
         ("Data Scientist", "At least three years of professional experience.", "mid", 3),
         ("Data Scientist", "Great for recent graduates.", "entry", None),
+        ("Data Scientist", "An early-career role in Python.", "entry", None),
+        ("Data Scientist", "For a seasoned modeller.", "senior", None),
+        ("Data Scientist", "Unseasoned takes on Sentry-level alerting.", "unknown", None),
         ("Data Scientist", "Python", "unknown", None),
     ],
 )
