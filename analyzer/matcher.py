@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 import spacy
 import srsly
-from spacy.attrs import IS_ALPHA, IS_LOWER, IS_SPACE, LOWER
+from spacy.attrs import IS_ALPHA, IS_LOWER, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Pipe
@@ -270,32 +270,32 @@ _SEPARATORS = frozenset({"-", "/", "–", "—"})
 class _TokenView:
     """Lower-case token texts of a Doc, looked up as the context windows of rules need them."""
 
-    def __init__(self, doc: Doc, arrays: Any = None) -> None:
+    def __init__(self, doc: Doc, lowers: Any = None) -> None:
         self._strings = doc.vocab.strings
-        if arrays is None:
-            arrays = doc.to_array([LOWER, IS_SPACE])
-        self._hashes: list[int] = arrays[:, 0].tolist()
-        self.spaces: list[int] = arrays[:, 1].tolist()
+        if lowers is None:
+            lowers = doc.to_array(LOWER)
+        self._hashes: list[int] = lowers.tolist()
         self._lowers: dict[int, str] = {}
 
     def lower(self, i: int) -> str:
-        """The lower-case text of token ``i``."""
+        """The lower-case text of token ``i`` ("" for whitespace, which rules skip)."""
         text = self._lowers.get(i)
         if text is None:
-            text = self._lowers[i] = self._strings[self._hashes[i]]
+            text = self._strings[self._hashes[i]]
+            text = self._lowers[i] = "" if text.isspace() else text  # spaCy's IS_SPACE
         return text
 
     def window(self, start: int, end: int) -> str:
         """Tokens ``start:end`` joined by spaces, without whitespace or separators."""
         lo, hi = max(0, start), min(len(self._hashes), end)
-        words = [self.lower(i) for i in range(lo, hi) if not self.spaces[i]]
-        return " " + " ".join(w for w in words if w not in _SEPARATORS) + " "
+        words = [self.lower(i) for i in range(lo, hi)]
+        return " " + " ".join(w for w in words if w and w not in _SEPARATORS) + " "
 
     def neighbour(self, index: int, step: int) -> str:
         """The nearest non-space token from ``index`` in direction ``step``."""
         i = index
         while 0 <= i < len(self._hashes):
-            if not self.spaces[i]:
+            if self.lower(i):
                 return self.lower(i)
             i += step
         return ""
@@ -567,20 +567,21 @@ class SkillMatcher(Pipe):
 
     def match(self, doc: Doc) -> list[Span]:
         """Skill spans of ``doc``: rules applied, overlaps resolved, sorted."""
-        arrays = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, IS_LOWER])
-        self._activate(doc, arrays[:, 0])
-        lowercased: bool | None = None
+        lowers = doc.to_array(LOWER)
+        self._activate(doc, lowers)
+        lowercased: bool | None = None  # read only for case-sensitive rules
         view: _TokenView | None = None
         candidates: list[tuple[int, int, _Key]] = []
         vocab_strings = self.nlp.vocab.strings
         for match_id, start, end in self.matcher(doc):
             key = self._keys[vocab_strings[match_id]]
-            if key.rule is not None:
-                if lowercased is None:
-                    lowercased = _is_lowercased(doc, arrays[:, 2:])
-                    view = _TokenView(doc, arrays)
+            rule = key.rule
+            if rule is not None:
+                if rule.case_sensitive and lowercased is None:
+                    lowercased = _is_lowercased(doc)
+                view = view or _TokenView(doc, lowers)
                 if not rule_holds(
-                    key.rule, key.forms, doc, start, end, lowercased=lowercased, view=view
+                    rule, key.forms, doc, start, end, lowercased=bool(lowercased), view=view
                 ):
                     continue
             candidates.append((start, end, key))
