@@ -38,7 +38,6 @@ from analyzer.structure import (
     Structure,
     read_structure,
     seniority_from,
-    years_expressions,
 )
 from analyzer.taxonomy import Taxonomy, contract_skill_ids, get_taxonomy
 from analyzer.taxonomy_models import CATEGORIES, ECOSYSTEMS
@@ -145,7 +144,7 @@ def _read(
     title = title if title is not None else guess_title(text)
     structure = read_structure(text)
     title_end = _title_end(text, title)
-    years_found = years_expressions(text)
+    years_found = structure.years()
     years_by_clause: dict[int, list[tuple[int, int, int]]] = {}
 
     found: dict[str, dict[str, Any]] = {}

@@ -180,8 +180,12 @@ def _heading_label(line: str) -> str | None:
     return m.lastgroup if m else None
 
 
-_SHORT_LINE = re.compile(r"^[^\n]{1,90}$", re.M)
-_HEAD_COLON = re.compile(r"^([^\n:]{1,60}):", re.M)
+MAX_HEADING_LINE = 90
+"""A line longer than this is not a heading."""
+MAX_HEAD_BEFORE_COLON = 60
+"""A heading that opens its line ("Requirements: Python, SQL") is at most this long."""
+FLATTENED_LINE = 600
+"""A posting with a line this long was flattened by a scraper: inline cues open sections."""
 
 
 def lower_same_length(text: str) -> str:
@@ -198,15 +202,21 @@ def find_sections(text: str, lowered: str | None = None) -> list[Section]:
     ``lowered`` may pass :func:`lower_same_length` of the text when the caller has it.
     """
     marks: list[tuple[int, str, str]] = []  # (offset, label, heading)
-    for m in _SHORT_LINE.finditer(text):  # only short lines can be headings
-        label = _heading_label(m.group(0))
-        if label:
-            marks.append((m.start(), label, m.group(0).strip()))
-    for m in _HEAD_COLON.finditer(text):  # "Requirements: Python, SQL"
-        label = _heading_label(m.group(1))
-        if label:
-            marks.append((m.start(), label, m.group(0).strip()))
-    if not marks or max(map(len, text.split("\n"))) >= 600:
+    offset = longest = 0
+    for line in text.split("\n"):
+        size = len(line)
+        longest = max(longest, size)
+        if 0 < size <= MAX_HEADING_LINE:  # only short lines can be headings
+            label = _heading_label(line)
+            if label:
+                marks.append((offset, label, line.strip()))
+        colon = line.find(":", 0, MAX_HEAD_BEFORE_COLON + 1)
+        if colon > 0:  # "Requirements: Python, SQL" (the line's first colon)
+            label = _heading_label(line[:colon])
+            if label:
+                marks.append((offset, label, line[: colon + 1].strip()))
+        offset += size + 1
+    if not marks or longest >= FLATTENED_LINE:
         lowered = lowered if lowered is not None else lower_same_length(text)
         for start, end, label in _inline_cues(lowered):
             marks.append((start, label, text[start:end].strip()))
@@ -447,6 +457,7 @@ class Structure:
     _cues: dict[int, str | None] = field(default_factory=dict, repr=False, compare=False)
     _negations: list[int] | None = field(default=None, repr=False, compare=False)
     _pluses: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
+    _years: list[tuple[int, int, int]] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "section_starts", tuple(s.start for s in self.sections))
@@ -498,6 +509,13 @@ class Structure:
             self._pluses[c_start] = bool(_PLUS_WORDS_LOWER.search(self.lowered, c_start, c_end))
         return self._pluses[c_start]
 
+    def years(self) -> list[tuple[int, int, int]]:
+        """:func:`years_expressions` of the text (found once)."""
+        if self._years is None:
+            object.__setattr__(self, "_years", years_expressions(self.text))
+        assert self._years is not None
+        return self._years
+
     def min_years(self) -> int | None:
         """The minimum years of experience a posting asks for, outside nice-to-haves.
 
@@ -507,7 +525,7 @@ class Structure:
         when the posting states no general one.
         """
         general, specific = [], []
-        for start, end, years in years_expressions(self.text):
+        for start, end, years in self.years():
             section = self.section_at(start).label
             if section in ("preferred", "benefits", "legal", "about"):
                 continue

@@ -92,3 +92,22 @@ def test_negation_in_a_clause(clause: str, mention: str, negated: bool) -> None:
     offset = text.index(clause)
     c_start, c_end = structure.clause_at(offset + start)
     assert structure.negated(offset + start, offset + end, c_start, c_end) is negated
+
+
+def test_heading_lines_and_headings_before_a_colon() -> None:
+    text = (
+        "ML Engineer\n## What you'll do\nShip models.\nRequirements: Python, SQL\n"
+        "Nice to have:\n- Rust\n" + "x" * 80 + " benefits\n"
+    )
+    assert labels(text) == [
+        ("intro", None),
+        ("responsibilities", "## What you'll do"),
+        ("required", "Requirements:"),
+        ("preferred", "Nice to have:"),
+    ]
+
+
+def test_a_colon_after_sixty_characters_opens_no_section() -> None:
+    text = "About the team\n" + "a" * 55 + " requirements: python\n"
+    assert labels(text) == [("about", "About the team")]
+    assert labels("intro\nRequirements: python\n")[1] == ("required", "Requirements:")
