@@ -292,9 +292,14 @@ _NEG_AFTER = re.compile(
     re.I,
 )
 _ANY_NEGATION = re.compile(r"\b(no|not|never)\b|n'?t\b", re.I)
+_NEGATION_WORD = re.compile(r"\b(no|not|never|dont|doesnt|isnt|wont)\b|n't\b", re.I)
+"""The negation words the rules below need: not every word ending in "nt" ("client")."""
 # the same for lower-cased text, written to start with its literal "n" (fast to scan for);
 # ``(?<!\wn)`` after the "n" is the ``\b`` before it
-_ANY_NEGATION_LOWER = re.compile(r"n(?:(?<!\wn)(?:ot?|ever)\b|'?t\b)")
+_NEGATION_WORD_LOWER = re.compile(
+    r"n(?:(?<!\wn)(?:ot?|ever)\b|'t\b|(?:(?<=\bdon)|(?<=\bdoesn)|(?<=\bisn)|(?<=\bwon))t\b)"
+)
+"""Where :data:`_NEGATION_WORD` finds a word, at its "n"."""
 _PLUS_WORDS = re.compile(r"\b(plus|bonus|nice to have|preferred|welcome)\b", re.I)
 _PLUS_WORDS_LOWER = re.compile(r"\b(plus|bonus|nice to have|preferred|welcome)\b")
 _NOT_A_ROLE = re.compile(
@@ -455,7 +460,7 @@ class Structure:
     lowered: str = ""
     """:func:`lower_same_length` of the text (computed when not given)."""
     _cues: dict[int, str | None] = field(default_factory=dict, repr=False, compare=False)
-    _negations: list[int] | None = field(default=None, repr=False, compare=False)
+    _negations: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _pluses: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
     _years: list[tuple[int, int, int]] | None = field(default=None, repr=False, compare=False)
 
@@ -484,19 +489,17 @@ class Structure:
     def negated(self, start: int, end: int, c_start: int, c_end: int) -> bool:
         """:func:`is_negated` for the mention ``text[start:end]`` of clause ``c_start:c_end``.
 
-        Clauses without a negation word (almost all) are ruled out by one scan of the text.
+        Clauses without a negation word (almost all) are ruled out by one scan of the clause.
         """
-        if self._negations is None:
-            found = [m.start() for m in _ANY_NEGATION_LOWER.finditer(self.lowered)]
-            object.__setattr__(self, "_negations", found)
-        negations = self._negations
-        assert negations is not None
-        first = bisect.bisect_left(negations, c_start)
-        if first == len(negations) or negations[first] >= c_end:
+        negations = self._negations.get(c_start)
+        if negations is None:
+            found = _NEGATION_WORD_LOWER.finditer(self.lowered, c_start, c_end)
+            negations = self._negations[c_start] = [m.start() for m in found]
+        if not negations:
             return False
         # each rule needs a whole negation word before the mention or after it
-        before = negations[first] < start
-        after = bisect.bisect_left(negations, end) < bisect.bisect_left(negations, c_end)
+        before = negations[0] < start
+        after = negations[-1] >= end
         if not (before or after) or self._plus_clause(c_start, c_end):
             return False
         return _negated_around(

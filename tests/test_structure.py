@@ -111,3 +111,18 @@ def test_a_colon_after_sixty_characters_opens_no_section() -> None:
     text = "About the team\n" + "a" * 55 + " requirements: python\n"
     assert labels(text) == [("about", "About the team")]
     assert labels("intro\nRequirements: python\n")[1] == ("required", "Requirements:")
+
+
+def test_words_ending_in_nt_are_not_negations() -> None:
+    text = "Role\nClient development environment: Kubernetes not needed; Docker is not required.\n"
+    structure = read_structure(text)
+    for word, negated in (("Kubernetes", True), ("Docker", True)):
+        start = text.index(word)
+        c_start, c_end = structure.clause_at(start)
+        assert structure.negated(start, start + len(word), c_start, c_end) is negated
+    text = "Role\nOur client wants Kubernetes; the development team needs Docker.\n"
+    structure = read_structure(text)
+    for word in ("Kubernetes", "Docker"):
+        start = text.index(word)
+        c_start, c_end = structure.clause_at(start)
+        assert structure.negated(start, start + len(word), c_start, c_end) is False
