@@ -301,7 +301,7 @@ def _ecosystem_index(taxonomy: Taxonomy) -> dict[str, str]:
 
 
 def _with_implied(found: dict[str, dict[str, Any]], taxonomy: Taxonomy) -> tuple[SkillMention, ...]:
-    contract = set(contract_skill_ids())
+    contract = _contract_ids()
     implied: dict[str, dict[str, Any]] = {}
     for skill_id, entry in found.items():
         for parent in taxonomy.ancestors(skill_id):
@@ -337,13 +337,25 @@ def _with_implied(found: dict[str, dict[str, Any]], taxonomy: Taxonomy) -> tuple
         mention(skill_id, slot["level"], implied_by=tuple(sorted(set(slot["by"]))))
         for skill_id, slot in implied.items()
     ]
-    order = {c: i for i, c in enumerate(CATEGORIES)}
     return tuple(
         sorted(
             mentions,
-            key=lambda m: (order[m.category], REQUIREMENT_ORDER[m.requirement], m.implied, m.id),
+            key=lambda m: (
+                _CATEGORY_ORDER[m.category],
+                REQUIREMENT_ORDER[m.requirement],
+                m.implied,
+                m.id,
+            ),
         )
     )
+
+
+_CATEGORY_ORDER = {c: i for i, c in enumerate(CATEGORIES)}
+
+
+@functools.cache
+def _contract_ids() -> frozenset[str]:
+    return frozenset(contract_skill_ids())
 
 
 @functools.cache
