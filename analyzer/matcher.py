@@ -288,7 +288,8 @@ class _TokenView:
     def window(self, start: int, end: int) -> str:
         """Tokens ``start:end`` joined by spaces, without whitespace or separators."""
         lo, hi = max(0, start), min(len(self._hashes), end)
-        words = [self.lower(i) for i in range(lo, hi)]
+        known, lower = self._lowers.get, self.lower
+        words = [known(i) or lower(i) for i in range(lo, hi)]
         return " " + " ".join(w for w in words if w and w not in _SEPARATORS) + " "
 
     def neighbour(self, index: int, step: int) -> str:

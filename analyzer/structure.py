@@ -250,7 +250,7 @@ _CLAUSE_BREAK = re.compile(
 
 def clause_bounds(text: str) -> list[int]:
     """Sorted start offsets of the clauses (sentence or list item) of a text."""
-    return [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text))]
+    return [0, *map(re.Match.end, _CLAUSE_BREAK.finditer(text))]
 
 
 # Cues of a clause, searched in its lower-cased text (three times faster than re.I).
