@@ -77,6 +77,7 @@ __all__ = [
     "read_errors",
     "read_records",
     "run_batch",
+    "warm_up",
 ]
 
 EXIT_OK = 0
@@ -705,8 +706,9 @@ def _finalise(
 # --------------------------------------------------------------------------- public API
 
 
-def _warm_up(taxonomy: Taxonomy) -> None:
-    """Build the pipeline (and load the role model) once, before any worker forks."""
+def warm_up(taxonomy: Taxonomy) -> None:
+    """Build the pipeline (and load the role model) for ``taxonomy``; :func:`run_batch`
+    does it before any worker forks, callers may do it earlier (cheap the second time)."""
     from analyzer.pipeline import analyze
 
     analyze("Machine Learning Engineer\nPython", taxonomy=taxonomy)
@@ -775,7 +777,7 @@ def run_batch(
     if Path(name).resolve() in outputs:
         raise BatchError(f"{name}: is one of the files this run would write; choose another --out")
     taxonomy = taxonomy or get_taxonomy()
-    _warm_up(taxonomy)
+    warm_up(taxonomy)
     jobs = max(1, jobs)
     output = _OutputFolder(Path(out))
     try:
