@@ -102,6 +102,10 @@ OUTPUT_FILES: tuple[str, ...] = (
 """Every file a batch writes into its output folder."""
 
 DEFAULT_CHUNK = 16
+"""Postings per unit of work handed to a worker process: small, so workers stay evenly loaded."""
+IN_PROCESS_CHUNK = 64
+"""Postings analysed together with ``jobs=1``: the per-call cost of ``analyze_many``
+(batching the role model, starting spaCy's pipe) is shared by more postings."""
 SAMPLE_ROWS = 100
 UNKNOWN_TERMS_KEPT = 100
 
@@ -723,7 +727,7 @@ def run_batch(
     taxonomy: Taxonomy | None = None,
     columns: ColumnSpec | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     on_item: Callable[[BatchStats], None] | None = None,
 ) -> tuple[BatchStats, dict[str, list[dict[str, Any]]]]:
     """Analyse every posting of ``source`` and write the batch files into ``out``.
@@ -748,8 +752,9 @@ def run_batch(
         Column names of tables; detected by default.
     max_bytes : int
         Size limit of one posting.
-    chunk_size : int
-        Postings per unit of work handed to a worker.
+    chunk_size : int, optional
+        Postings analysed together, as one unit of work handed to a worker
+        (default :data:`DEFAULT_CHUNK`; :data:`IN_PROCESS_CHUNK` with ``jobs=1``).
     on_item : callable, optional
         Called with the running :class:`BatchStats` after each input is written
         (progress bars; raising ``KeyboardInterrupt`` there stops the run cleanly).
@@ -779,6 +784,7 @@ def run_batch(
     taxonomy = taxonomy or get_taxonomy()
     warm_up(taxonomy)
     jobs = max(1, jobs)
+    chunk_size = chunk_size or (DEFAULT_CHUNK if jobs > 1 else IN_PROCESS_CHUNK)
     output = _OutputFolder(Path(out))
     try:
         done = output.open(resume=resume)
