@@ -6,9 +6,11 @@ one output folder:
 
 - ``postings.jsonl``: one analysis per line, appended as results arrive;
 - ``errors.csv``: one line per input that could not be analysed, appended too;
-- then, from a second streaming pass over ``postings.jsonl``: ``postings.csv``,
-  ``skills.csv``, the summary tables (``skill_share.csv``, ...) and
-  ``report.html``/``report.md``, each written to a temporary file and renamed.
+- ``postings.csv`` and ``skills.csv``, rows written as each analysis (or, with
+  ``resume``, each earlier line of ``postings.jsonl``) goes into the journal;
+- then the summary tables (``skill_share.csv``, ...) and
+  ``report.html``/``report.md``. Every file but the two journals is written to a
+  temporary file and renamed when complete.
 
 Memory stays bounded: analyses are never collected; only counters (skills x
 role families, ecosystems, certifications, unknown terms) and the set of
@@ -48,8 +50,8 @@ from analyzer.frames import (
     POSTING_COLUMNS,
     SKILL_COLUMNS,
     SUMMARY_COLUMNS,
-    posting_row,
-    skill_rows,
+    posting_values,
+    skill_values,
 )
 from analyzer.pipeline_parallel import can_fork, chunked, ordered_results
 from analyzer.reader import DEFAULT_MAX_BYTES, Posting
@@ -75,6 +77,7 @@ __all__ = [
     "read_errors",
     "read_records",
     "run_batch",
+    "warm_up",
 ]
 
 EXIT_OK = 0
@@ -99,6 +102,10 @@ OUTPUT_FILES: tuple[str, ...] = (
 """Every file a batch writes into its output folder."""
 
 DEFAULT_CHUNK = 16
+"""Postings per unit of work handed to a worker process: small, so workers stay evenly loaded."""
+IN_PROCESS_CHUNK = 64
+"""Postings analysed together with ``jobs=1``: the per-call cost of ``analyze_many``
+(batching the role model, starting spaCy's pipe) is shared by more postings."""
 SAMPLE_ROWS = 100
 UNKNOWN_TERMS_KEPT = 100
 
@@ -131,8 +138,25 @@ class BatchStats:
 # --------------------------------------------------------------------------- workers
 
 
-Outcome = tuple[bool, str, str]
-"""``(ok, source, payload)``: payload is the JSON line, or the failure reason."""
+Outcome = tuple[bool, str, str, dict[str, Any] | None]
+"""``(ok, source, payload, record)``: payload is the JSON line, or the failure reason;
+record is the line's object when the worker ran in this process (else None: it costs
+as much to send between processes as to decode the line again)."""
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+"""Compact JSON for ``postings.jsonl``; records are trees built here, so no cycle check."""
+
+
+def _record(analysis: Analysis, posting_id: str | None) -> dict[str, Any]:
+    """The object of :func:`record_line`."""
+    data = analysis.to_dict()
+    return {
+        "schema_version": data.pop("schema_version"),
+        "source": data.pop("source"),
+        "posting_id": posting_id,
+        "primary_ecosystem": analysis.primary_ecosystem,
+        **data,
+    }
 
 
 def record_line(analysis: Analysis, posting_id: str | None = None) -> str:
@@ -152,15 +176,7 @@ def record_line(analysis: Analysis, posting_id: str | None = None) -> str:
         more keys after ``source``: ``posting_id`` (null without an id column) and
         ``primary_ecosystem``.
     """
-    data = analysis.to_dict()
-    record = {
-        "schema_version": data.pop("schema_version"),
-        "source": data.pop("source"),
-        "posting_id": posting_id,
-        "primary_ecosystem": analysis.primary_ecosystem,
-        **data,
-    }
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(_record(analysis, posting_id))
 
 
 def _reason(exc: BaseException, source: str) -> str:
@@ -181,16 +197,17 @@ class _Worker:
         ready: list[tuple[int, Posting, str | None]] = []
         for item in chunk:
             if isinstance(item, Failure):
-                slots.append((False, item.source, item.reason))
+                slots.append((False, item.source, item.reason, None))
                 continue
             try:
                 posting = load_task(item, max_bytes=self.max_bytes)
             except AnalyzerError as exc:
-                slots.append((False, item.source, _reason(exc, item.source)))
+                slots.append((False, item.source, _reason(exc, item.source), None))
                 continue
             except Exception as exc:
                 logger.exception("%s: cannot be read", item.source)
-                slots.append((False, item.source, f"cannot be read ({type(exc).__name__}: {exc})"))
+                reason = f"cannot be read ({type(exc).__name__}: {exc})"
+                slots.append((False, item.source, reason, None))
                 continue
             ready.append((len(slots), posting, item.posting_id))
             slots.append(None)
@@ -212,12 +229,13 @@ class _Worker:
         try:
             if analysis is None:  # the chunk failed as a whole: find the culprit
                 analysis = analyze(posting, taxonomy=self.taxonomy)
-            return True, posting.source, record_line(analysis, posting_id)
+            record = _record(analysis, posting_id)
+            return True, posting.source, _ENCODER.encode(record), record
         except AnalyzerError as exc:
-            return False, posting.source, _reason(exc, posting.source)
+            return False, posting.source, _reason(exc, posting.source), None
         except Exception as exc:
             logger.exception("%s: analysis failed", posting.source)
-            return False, posting.source, f"analysis failed ({type(exc).__name__}: {exc})"
+            return False, posting.source, f"analysis failed ({type(exc).__name__}: {exc})", None
 
 
 _process_worker: _Worker | None = None
@@ -232,7 +250,7 @@ def _init_process(taxonomy: Taxonomy, max_bytes: int) -> None:
 
 def _run_chunk(chunk: list[Task | Failure]) -> list[Outcome]:
     assert _process_worker is not None
-    return _process_worker(chunk)
+    return [(ok, source, payload, None) for ok, source, payload, _ in _process_worker(chunk)]
 
 
 def _execute(
@@ -626,30 +644,41 @@ _SENIORITY = defaultdict(
 )
 
 
+class _Summary:
+    """``postings.csv``, ``skills.csv`` and the summary counters, fed one record at a time.
+
+    Records are added in ``postings.jsonl`` order (a resumed run's earlier records
+    first) as they are written there, so the journal is decoded again only for the
+    records of an earlier run and those sent by worker processes.
+    """
+
+    def __init__(self, postings_csv: TextIO, skills_csv: TextIO) -> None:
+        self._write_posting = row_writer(postings_csv)
+        self._write_skill = row_writer(skills_csv)
+        self._write_posting(POSTING_COLUMNS)
+        self._write_skill(SKILL_COLUMNS)
+        self.tally = Tally()
+        self.sample: list[dict[str, Any]] = []
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        """Write the rows of one ``postings.jsonl`` record and count it."""
+        values = posting_values(record)
+        self._write_posting(values)
+        for skill in skill_values(record):
+            self._write_skill(skill)
+        self.tally.add(record)
+        if len(self.sample) < SAMPLE_ROWS:
+            self.sample.append(dict(zip(POSTING_COLUMNS, values, strict=True)))
+
+
 def _finalise(
-    output: _OutputFolder, input_name: str, taxonomy: Taxonomy
+    output: _OutputFolder, summary: _Summary, input_name: str, taxonomy: Taxonomy
 ) -> tuple[dict[str, list[dict[str, Any]]], int, int]:
-    """Second pass: tables and reports from the journals. Returns (tables, postings, errors)."""
+    """Summary tables and reports. Returns (tables, postings, errors)."""
     from analyzer.reports import BatchReport, write_report_html, write_report_markdown
     from analyzer.taxonomy_models import ECOSYSTEMS
 
-    tally = Tally()
-    sample: list[dict[str, Any]] = []
-    with (
-        output.atomic("postings.csv") as postings_csv,
-        output.atomic("skills.csv") as skills_csv,
-    ):
-        write_posting, write_skill = row_writer(postings_csv), row_writer(skills_csv)
-        write_posting(POSTING_COLUMNS)
-        write_skill(SKILL_COLUMNS)
-        for record in read_records(output.path(POSTINGS_JSONL)):
-            row = posting_row(record)
-            write_posting([row[c] for c in POSTING_COLUMNS])
-            for skill in skill_rows(record):
-                write_skill([skill[c] for c in SKILL_COLUMNS])
-            tally.add(record)
-            if len(sample) < SAMPLE_ROWS:
-                sample.append(row)
+    tally = summary.tally
     tables = tally.tables(
         family_names={f.id: f.name for f in taxonomy.roles.values()},
         certification_names={c.id: c.name for c in taxonomy.certifications.values()},
@@ -668,7 +697,7 @@ def _finalise(
         postings=tally.postings,
         errors=error_count,
         tables=tables,
-        sample=sample,
+        sample=summary.sample,
         error_sample=error_sample,
     )
     with output.atomic("report.html") as stream:
@@ -681,8 +710,9 @@ def _finalise(
 # --------------------------------------------------------------------------- public API
 
 
-def _warm_up(taxonomy: Taxonomy) -> None:
-    """Build the pipeline (and load the role model) once, before any worker forks."""
+def warm_up(taxonomy: Taxonomy) -> None:
+    """Build the pipeline (and load the role model) for ``taxonomy``; :func:`run_batch`
+    does it before any worker forks, callers may do it earlier (cheap the second time)."""
     from analyzer.pipeline import analyze
 
     analyze("Machine Learning Engineer\nPython", taxonomy=taxonomy)
@@ -697,7 +727,7 @@ def run_batch(
     taxonomy: Taxonomy | None = None,
     columns: ColumnSpec | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     on_item: Callable[[BatchStats], None] | None = None,
 ) -> tuple[BatchStats, dict[str, list[dict[str, Any]]]]:
     """Analyse every posting of ``source`` and write the batch files into ``out``.
@@ -722,8 +752,9 @@ def run_batch(
         Column names of tables; detected by default.
     max_bytes : int
         Size limit of one posting.
-    chunk_size : int
-        Postings per unit of work handed to a worker.
+    chunk_size : int, optional
+        Postings analysed together, as one unit of work handed to a worker
+        (default :data:`DEFAULT_CHUNK`; :data:`IN_PROCESS_CHUNK` with ``jobs=1``).
     on_item : callable, optional
         Called with the running :class:`BatchStats` after each input is written
         (progress bars; raising ``KeyboardInterrupt`` there stops the run cleanly).
@@ -751,8 +782,9 @@ def run_batch(
     if Path(name).resolve() in outputs:
         raise BatchError(f"{name}: is one of the files this run would write; choose another --out")
     taxonomy = taxonomy or get_taxonomy()
-    _warm_up(taxonomy)
+    warm_up(taxonomy)
     jobs = max(1, jobs)
+    chunk_size = chunk_size or (DEFAULT_CHUNK if jobs > 1 else IN_PROCESS_CHUNK)
     output = _OutputFolder(Path(out))
     try:
         done = output.open(resume=resume)
@@ -769,12 +801,21 @@ def run_batch(
                 yield item
 
         worker = _Worker(taxonomy, max_bytes)
-        with contextlib.closing(
-            _execute(todo(), worker, jobs=jobs, chunk_size=chunk_size)
-        ) as outcomes:
-            for ok, item_source, payload in outcomes:
+        with (
+            output.atomic("postings.csv") as postings_csv,
+            output.atomic("skills.csv") as skills_csv,
+            contextlib.closing(
+                _execute(todo(), worker, jobs=jobs, chunk_size=chunk_size)
+            ) as outcomes,
+        ):
+            summary = _Summary(postings_csv, skills_csv)
+            if resume:
+                for record in read_records(output.path(POSTINGS_JSONL)):
+                    summary.add(record)
+            for ok, item_source, payload, record in outcomes:
                 if ok:
                     output.add_posting(payload)
+                    summary.add(record if record is not None else json.loads(payload))
                     stats.analysed += 1
                 else:
                     output.add_error(item_source, payload)
@@ -782,7 +823,7 @@ def run_batch(
                 if on_item is not None:
                     on_item(stats)
         output.end_journals()
-        tables, stats.postings, stats.errors = _finalise(output, name, taxonomy)
+        tables, stats.postings, stats.errors = _finalise(output, summary, name, taxonomy)
     except OSError as exc:
         where = exc.filename or out
         raise BatchError(f"{where}: cannot write ({exc.strerror or exc})") from None

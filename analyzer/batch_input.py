@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import json
 import logging
 import os
@@ -168,6 +169,12 @@ def _resolve(names: list[str], spec: ColumnSpec) -> _Columns:
     return _Columns(text=found["text"], title=found["title"], id=found["id"])  # type: ignore[arg-type]
 
 
+@functools.lru_cache(maxsize=64)
+def _resolve_keys(keys: tuple[str, ...], spec: ColumnSpec) -> _Columns:
+    """:func:`_resolve` for JSON objects: the rows of one file mostly share their keys."""
+    return _resolve(list(keys), spec)
+
+
 def _cell(value: Any) -> str | None:
     """A table cell as text: strings stripped, numbers as written, empty -> None."""
     if value is None or isinstance(value, bool):
@@ -254,7 +261,7 @@ def _object_task(record: Any, spec: ColumnSpec, source: str) -> Item:
     if not isinstance(record, dict):
         return Failure(source, f"expected a JSON object, got {type(record).__name__}")
     try:
-        columns = _resolve([str(k) for k in record], spec)
+        columns = _resolve_keys(tuple(str(k) for k in record), spec)
     except InputError as exc:
         return Failure(source, str(exc))
     return _row_task(record, columns, source)

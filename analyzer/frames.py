@@ -11,10 +11,12 @@ object of :meth:`analyzer.analysis.Analysis.to_dict` plus ``posting_id`` and
   (:data:`SKILL_COLUMNS`).
 - :func:`summary_frames`: the summary tables (:data:`SUMMARY_COLUMNS`).
 
-The row builders are plain Python (the CSV writers use them without building a
-frame). Frames have their columns in the order of the module constants,
-explicit dtypes (``category`` for enumerations, nullable ``Int64`` for years),
-a stable sort, and an empty input gives an empty frame with the same columns.
+The row builders are plain Python; :func:`posting_values` and
+:func:`skill_values` give the same cells as tuples in column order (the CSV
+writers use them without building a dict or a frame). Frames have their columns
+in the order of the module constants, explicit dtypes (``category`` for
+enumerations, nullable ``Int64`` for years), a stable sort, and an empty input
+gives an empty frame with the same columns.
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "errors_frame",
     "posting_row",
+    "posting_values",
     "postings_frame",
     "skill_rows",
+    "skill_values",
     "skills_frame",
     "summary_frames",
 ]
@@ -57,9 +61,7 @@ POSTING_COLUMNS: tuple[str, ...] = (
     "min_years",
     "primary_ecosystem",
     "skills",
-    "core",
-    "cloud_mlops",
-    "genai",
+    *CATEGORIES,  # "core", "cloud_mlops", "genai"
     "required",
     "certifications",
     "unknown_terms",
@@ -152,6 +154,40 @@ _ENUMS: dict[str, tuple[str, ...]] = {
 # --------------------------------------------------------------------------- rows
 
 
+def posting_values(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The ``postings.csv`` cells of a ``postings.jsonl`` record, in :data:`POSTING_COLUMNS` order.
+
+    Parameters
+    ----------
+    record : mapping
+        A decoded line of ``postings.jsonl``.
+
+    Returns
+    -------
+    tuple
+        One value per column of :data:`POSTING_COLUMNS`.
+    """
+    role = record.get("role") or {}
+    seniority = record.get("seniority") or {}
+    categories = record.get("categories") or {}
+    skills = record.get("skills") or []
+    return (
+        record["source"],
+        record.get("posting_id"),
+        record.get("title"),
+        role.get("family"),
+        role.get("confidence"),
+        seniority.get("level"),
+        seniority.get("min_years"),
+        record.get("primary_ecosystem"),
+        len(skills),
+        *[int(categories.get(c, 0)) for c in CATEGORIES],
+        sum(1 for s in skills if s.get("requirement") == "required"),
+        len(record.get("certifications") or []),
+        len(record.get("unknown_terms") or []),
+    )
+
+
 def posting_row(record: Mapping[str, Any]) -> dict[str, Any]:
     """One ``postings.csv`` row from a ``postings.jsonl`` record.
 
@@ -165,25 +201,41 @@ def posting_row(record: Mapping[str, Any]) -> dict[str, Any]:
     dict
         Keys :data:`POSTING_COLUMNS`.
     """
-    role = record.get("role") or {}
-    seniority = record.get("seniority") or {}
-    categories = record.get("categories") or {}
-    skills = record.get("skills") or []
-    return {
-        "source": record["source"],
-        "posting_id": record.get("posting_id"),
-        "title": record.get("title"),
-        "family": role.get("family"),
-        "confidence": role.get("confidence"),
-        "seniority": seniority.get("level"),
-        "min_years": seniority.get("min_years"),
-        "primary_ecosystem": record.get("primary_ecosystem"),
-        "skills": len(skills),
-        **{c: int(categories.get(c, 0)) for c in CATEGORIES},
-        "required": sum(1 for s in skills if s.get("requirement") == "required"),
-        "certifications": len(record.get("certifications") or []),
-        "unknown_terms": len(record.get("unknown_terms") or []),
-    }
+    return dict(zip(POSTING_COLUMNS, posting_values(record), strict=True))
+
+
+def skill_values(record: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The ``skills.csv`` cells of one ``postings.jsonl`` record, a tuple per skill in the
+    record's order, each in :data:`SKILL_COLUMNS` order.
+
+    Parameters
+    ----------
+    record : mapping
+        A decoded line of ``postings.jsonl``.
+
+    Returns
+    -------
+    list of tuple
+        One value per column of :data:`SKILL_COLUMNS` in each.
+    """
+    source = record["source"]
+    rows = []
+    for skill in record.get("skills") or []:
+        evidence = skill.get("evidence") or []
+        rows.append(
+            (
+                source,
+                skill["id"],
+                skill.get("name"),
+                skill.get("category"),
+                skill.get("requirement"),
+                skill.get("years"),
+                not evidence and bool(skill.get("implied_by")),
+                len(evidence),
+                evidence[0]["text"] if evidence else None,
+            )
+        )
+    return rows
 
 
 def skill_rows(record: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -199,23 +251,7 @@ def skill_rows(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     list of dict
         Keys :data:`SKILL_COLUMNS`.
     """
-    rows = []
-    for skill in record.get("skills") or []:
-        evidence = skill.get("evidence") or []
-        rows.append(
-            {
-                "source": record["source"],
-                "skill_id": skill["id"],
-                "skill": skill.get("name"),
-                "category": skill.get("category"),
-                "requirement": skill.get("requirement"),
-                "years": skill.get("years"),
-                "implied": not evidence and bool(skill.get("implied_by")),
-                "mentions": len(evidence),
-                "evidence": evidence[0]["text"] if evidence else None,
-            }
-        )
-    return rows
+    return [dict(zip(SKILL_COLUMNS, values, strict=True)) for values in skill_values(record)]
 
 
 # --------------------------------------------------------------------------- frames

@@ -80,6 +80,14 @@ def _cell(value: Any) -> str:
     return neutralise_cell(str(value))
 
 
+def _cells(values: Iterable[Any]) -> list[str]:
+    """``[_cell(v) for v in values]``; strings that need nothing done skip the call."""
+    return [
+        value if value.__class__ is str and not value.startswith(FORMULA_PREFIXES) else _cell(value)
+        for value in values
+    ]
+
+
 def write_csv(rows: Iterable[Mapping[str, Any]], fieldnames: Sequence[str], stream: TextIO) -> None:
     """Write ``rows`` as CSV with a header line, every cell neutralised.
 
@@ -108,7 +116,7 @@ def write_csv(rows: Iterable[Mapping[str, Any]], fieldnames: Sequence[str], stre
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(list(fieldnames))
     for row in rows:
-        writer.writerow([_cell(row.get(name)) for name in fieldnames])
+        writer.writerow(_cells([row.get(name) for name in fieldnames]))
 
 
 def row_writer(stream: TextIO) -> Callable[[Sequence[Any]], None]:
@@ -129,7 +137,7 @@ def row_writer(stream: TextIO) -> Callable[[Sequence[Any]], None]:
     writer = csv.writer(stream, lineterminator="\n")
 
     def write(values: Sequence[Any]) -> None:
-        writer.writerow([_cell(v) for v in values])
+        writer.writerow(_cells(values))
 
     return write
 
@@ -154,5 +162,5 @@ def csv_line(values: Sequence[Any]) -> str:
     "a.txt,'=1+1,\\n"
     """
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([_cell(v) for v in values])
+    csv.writer(buffer, lineterminator="\n").writerow(_cells(values))
     return buffer.getvalue()

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from analyzer.safety import neutralise_cell, write_csv
+from analyzer.safety import csv_line, neutralise_cell, row_writer, write_csv
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,16 @@ def test_write_csv_no_rows() -> None:
     out = io.StringIO()
     write_csv([], ["id", "name"], out)
     assert out.getvalue() == "id,name\n"
+
+
+class _Text(str):
+    """A str subclass: takes the slow path of the cell conversion."""
+
+
+def test_row_writer_and_csv_line_convert_every_kind_of_cell() -> None:
+    values = ["a", "=b", _Text("-c"), _Text("d"), None, True, False, 3, -4, 0.5, -0.5, "\tx"]
+    expected = "a,'=b,'-c,d,,true,false,3,'-4,0.5,'-0.5,'\tx\n"
+    out = io.StringIO()
+    row_writer(out)(values)
+    assert out.getvalue() == expected
+    assert csv_line(values) == expected

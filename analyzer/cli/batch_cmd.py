@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from analyzer.cli.common import library_errors, max_bytes_option, taxonomy_option
+
+if TYPE_CHECKING:
+    from analyzer.taxonomy import Taxonomy
+
+
+def _start_up(overlays: tuple[str, ...]) -> Taxonomy:
+    """Load the taxonomy and build the pipeline, then keep cyclic collection off them.
+
+    These objects (spaCy, the taxonomy, the skill patterns, the role model) live as
+    long as the process and hold no garbage worth finding, so they are built with
+    collection off and then frozen (:func:`gc.freeze`): the run's collections, full
+    ones included, look only at the objects made during the run, and forked workers
+    do not copy the pages a collection would touch. The caller unfreezes when done.
+    """
+    from analyzer.batch import warm_up
+    from analyzer.taxonomy import get_taxonomy
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        taxonomy = get_taxonomy(overlays)
+        warm_up(taxonomy)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    return taxonomy
 
 
 @contextmanager
@@ -115,11 +143,10 @@ def batch(
 
     from analyzer.batch import EXIT_INTERRUPTED, run_batch
     from analyzer.batch_input import ColumnSpec
-    from analyzer.taxonomy import get_taxonomy
 
-    taxonomy = get_taxonomy(taxonomy_overlays)
     columns = ColumnSpec(text=text_column, title=title_column, id=id_column)
     show = sys.stderr.isatty() if progress is None else progress
+    taxonomy = _start_up(taxonomy_overlays)
     try:
         with _progress(show) as update:
             stats, _tables = run_batch(
@@ -139,6 +166,8 @@ def batch(
             err=True,
         )
         click.get_current_context().exit(EXIT_INTERRUPTED)
+    finally:
+        gc.unfreeze()
     message = f"{stats.postings} postings analysed"
     if stats.skipped:
         message += f" ({stats.skipped} from the previous run)"
