@@ -34,7 +34,13 @@ from analyzer.analysis import RolePrediction
 from analyzer.errors import ModelError
 from analyzer.model_io import check_taxonomy_version, read_model_dir
 from analyzer.role_signals import RoleSignals
-from analyzer.role_tokens import resolve_titles, title_analyzer, word_analyzer
+from analyzer.role_tokens import (
+    TermIndex,
+    hashed_word_terms,
+    resolve_titles,
+    title_analyzer,
+    word_analyzer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +86,21 @@ def _tfidf_rows(
         values = (np.log(counts) + 1.0) * idf[cols]
         rows.append((cols, values / np.sqrt(np.dot(values, values))))
     return rows
+
+
+def _tfidf_row(ids: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row of :func:`_tfidf_rows` from the column of each in-vocabulary term."""
+    if not len(ids):
+        return ids, np.zeros(0)
+    ids = np.sort(ids)  # np.unique(ids, return_counts=True), in fewer steps
+    first = np.empty(len(ids), dtype=bool)
+    first[0] = True
+    np.not_equal(ids[1:], ids[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    cols = ids[starts]
+    counts = np.diff(starts, append=len(ids))
+    values = (np.log(counts) + 1.0) * idf[cols]
+    return cols, values / np.sqrt(np.dot(values, values))
 
 
 class RoleModel:
@@ -137,6 +158,8 @@ class RoleModel:
         self.word_terms = [str(t) for t in meta["word_vocabulary"]]
         self.title_terms = [str(t) for t in meta["title_vocabulary"]]
         self.word_vocabulary = {t: i for i, t in enumerate(self.word_terms)}
+        index = TermIndex(self.word_terms)
+        self._word_index = index if index.exact else None  # else look the strings up
         self.title_vocabulary = {t: i for i, t in enumerate(self.title_terms)}
         self.word_idf = np.asarray(arrays["word_idf"], dtype=np.float64).reshape(-1)
         self.title_idf = np.asarray(arrays["title_idf"], dtype=np.float64).reshape(-1)
@@ -211,6 +234,7 @@ class RoleModel:
         """
         resolved = resolve_titles(texts, titles, use_title=self.use_title)
         n = len(texts)
+        lowered = [t.lower() for t in texts]  # the words and the mentions both read these
         gate = self.signals.title_gate(resolved) if self.use_title else None
         ambiguous = gate[:, -1] * self.ambiguous_weight if gate is not None else None
         built: dict[str, Any] = {}
@@ -222,7 +246,7 @@ class RoleModel:
             base = name.removeprefix("ambiguous_")
             scale = ambiguous if name != base else None
             if base not in built:
-                built[base] = self._block(base, texts, resolved, skill_lists, gate)
+                built[base] = self._block(base, texts, lowered, resolved, skill_lists, gate)
             block = built[base]
             if isinstance(block, list):  # sparse TF-IDF rows
                 sparse_parts.append((offset, block, scale))
@@ -250,12 +274,20 @@ class RoleModel:
         self,
         name: str,
         texts: Sequence[str],
+        lowered: Sequence[str],
         titles: Sequence[str | None],
         skill_lists: Sequence[Sequence[str]] | None,
         gate: np.ndarray | None,
     ) -> np.ndarray | list[tuple[np.ndarray, np.ndarray]]:
         """One weighted feature block: sparse rows for the TF-IDF blocks, else a dense matrix."""
         weight = self.weights[name]
+        if name == "words" and self._word_index is not None:
+            index, idf = self._word_index, self.word_idf
+            rows = []
+            for low in lowered:
+                cols, values = _tfidf_row(index.find(*hashed_word_terms(low))[0], idf)
+                rows.append((cols, values * weight))
+            return rows
         if name in ("words", "title"):
             if name == "words":
                 terms = [word_analyzer(t) for t in texts]
@@ -270,7 +302,7 @@ class RoleModel:
         elif name == "title_patterns":
             block = self.signals.title_block(titles)
         elif name == "mentions":
-            block = self.signals.mention_block(texts)
+            block = self.signals.mention_block(texts, lowered=lowered)
         else:
             lists = skill_lists if skill_lists is not None else [()] * len(texts)
             block = self.signals.skill_block(lists)

@@ -32,6 +32,10 @@ HEAD_CHARS = 600
 """A family phrase within the first characters of a posting usually names the role itself."""
 
 _ALNUM_RUN = re.compile(r"[a-z0-9+#]+")
+_RUN_SPACES = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789+#" else ord(" ") for c in range(256)
+)
+"""A ``bytes.translate`` table keeping the bytes of :data:`_ALNUM_RUN`, the rest as spaces."""
 
 TITLE_CUES: dict[str, tuple[str, ...]] = {
     "machine_learning_engineer": (
@@ -379,39 +383,99 @@ class RoleSignals:
                 return ambiguous
         return family
 
-    def mention_block(self, texts: Sequence[str]) -> np.ndarray:
+    def mention_block(
+        self, texts: Sequence[str], *, lowered: Sequence[str] | None = None
+    ) -> np.ndarray:
         """How often the text names each family's title phrases, early and in share.
 
         Parameters
         ----------
         texts : sequence of str
             Posting texts.
+        lowered : sequence of str, optional
+            ``text.lower()`` of each text, when the caller has it already.
 
         Returns
         -------
         numpy.ndarray of shape (n_postings, 3 * n_families)
             ``log1p(count)``, "named within the first :data:`HEAD_CHARS` characters",
-            and the share of all family phrases, for each family.
+            and the share of all family phrases, for each family. A phrase is counted
+            as ``str.count`` counts it in :func:`pattern_key` of the text, and is early
+            when it occurs in :func:`pattern_key` of the first :data:`HEAD_CHARS`
+            characters.
         """
         n_fam = len(self.families)
         out = np.zeros((len(texts), 3 * n_fam), dtype=np.float64)
-        keys = self._keys()
-        word_sets = self._pattern_word_sets
+        by_word, all_words = self._phrase_index
         for row, text in enumerate(texts):
-            runs = pattern_words(text)
-            body = _padded(runs)  # pattern_key(text), from the words it is made of
-            head = pattern_key(text[:HEAD_CHARS])
-            words = set(runs)  # a phrase can only occur if all its words do
-            counts = [
-                sum(body.count(p) for p, w in zip(pats, fam_words, strict=True) if w <= words)
-                for pats, fam_words in zip(keys, word_sets, strict=True)
-            ]
+            low = lowered[row] if lowered is not None else text.lower()
+            # pattern_words(text) as bytes: every byte outside [a-z0-9+#] becomes a space
+            spaced = low.encode("ascii", "replace").translate(_RUN_SPACES)
+            runs = spaced.split()
+            if len(low) == len(text):  # then text[:HEAD_CHARS].lower() == low[:HEAD_CHARS]
+                head_runs = spaced[:HEAD_CHARS].split()
+            else:
+                head_runs = [w.encode("ascii") for w in pattern_words(text[:HEAD_CHARS])]
+            counts = [0] * n_fam
+            present = all_words.intersection(runs)  # a phrase occurs only if its words do
+            if not runs:  # pattern_key("") is two spaces: only a pattern without words is in it
+                present = frozenset([b""])
+            if present:
+                body = b" " + b" ".join(runs) + b" "  # pattern_key(text)
+                for word in present:
+                    for phrase, words, families in by_word.get(word, ()):
+                        if words <= present:
+                            found = body.count(phrase)
+                            for f, times in families:
+                                counts[f] += times * found
+            early = all_words.intersection(head_runs)
+            if not head_runs:
+                early = frozenset([b""])
+            if early:
+                head = b" " + b" ".join(head_runs) + b" "  # pattern_key(text[:HEAD_CHARS])
+                for word in early:
+                    for phrase, words, families in by_word.get(word, ()):
+                        if words <= early and phrase in head:
+                            for f, _times in families:
+                                out[row, n_fam + f] = 1.0
             total = sum(counts)
-            for f, count in enumerate(counts):
-                out[row, f] = math.log1p(count)
-                out[row, n_fam + f] = float(any(p in head for p in keys[f]))
-                out[row, 2 * n_fam + f] = count / total if total else 0.0
+            out[row, :n_fam] = [math.log1p(c) for c in counts]
+            if total:
+                out[row, 2 * n_fam :] = [c / total for c in counts]
         return out
+
+    @functools.cached_property
+    def _phrase_index(
+        self,
+    ) -> tuple[
+        dict[bytes, list[tuple[bytes, frozenset[bytes], list[tuple[int, int]]]]], frozenset[bytes]
+    ]:
+        """The distinct pattern keys (as bytes), each filed under one of its words, and
+        every word of a pattern.
+
+        A key comes with its words and ``(family, times)``: how many of the family's
+        patterns it is. It is filed under its word that fewest keys share, so that a
+        posting looks only at the keys whose rarest word it contains.
+        """
+        keys = self._keys()
+        times: dict[str, dict[int, int]] = {}
+        for f, pats in enumerate(keys):
+            for p in pats:
+                times.setdefault(p, {}).setdefault(f, 0)
+                times[p][f] += 1
+        phrases = [
+            (p.encode("ascii", "replace"), frozenset(p.encode("ascii", "replace").split()))
+            for p in sorted(times)
+        ]
+        share: dict[bytes, int] = {}
+        for _p, words in phrases:
+            for w in words:
+                share[w] = share.get(w, 0) + 1
+        by_word: dict[bytes, list[tuple[bytes, frozenset[bytes], list[tuple[int, int]]]]] = {}
+        for (phrase, words), key in zip(phrases, sorted(times), strict=True):
+            rarest = min(words, key=lambda w: (share[w], w), default=b"")
+            by_word.setdefault(rarest, []).append((phrase, words, sorted(times[key].items())))
+        return by_word, frozenset(share) | {b""}
 
     def skill_block(self, skill_lists: Sequence[Sequence[str]]) -> np.ndarray:
         """Skill indicators, category shares and role-emphasis coverage of each posting.

@@ -3,8 +3,14 @@
 The trained vectorizers (scikit-learn, :mod:`analyzer.features`) and the
 numpy-only scorer (:mod:`analyzer.role_model`) call the same top-level
 functions here, so a shipped model needs only its vocabulary, idf weights and
-coefficients to reproduce the estimator's probabilities exactly. This module
-imports the standard library only.
+coefficients to reproduce the estimator's probabilities exactly.
+
+The scorer reads the terms of a posting without building their strings: the
+``hashed`` functions below find the same tokens with numpy over the bytes of
+the text and give each term a 64-bit polynomial hash (:func:`term_hash`), which
+is looked up among the hashes of a vocabulary (:class:`TermIndex`). A term
+matches a vocabulary entry when both its hash and its length agree. This module
+imports numpy and the standard library only.
 """
 
 from __future__ import annotations
@@ -15,15 +21,23 @@ from collections.abc import Sequence
 from itertools import filterfalse
 from typing import Any
 
+import numpy as np
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "STOP_WORDS",
+    "TermIndex",
     "TITLE_MAX_CHARS",
+    "fold_lowered",
+    "hashed_word_terms",
     "normalize_text",
     "normalize_title",
     "resolve_titles",
+    "run_spans",
+    "span_hashes",
     "split_title",
+    "term_hash",
     "title_analyzer",
     "title_words",
     "word_analyzer",
@@ -58,14 +72,17 @@ _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^a-z0-9+#]+")
 
 
-def _at_word_start(repl: str):  # noqa: ANN202 - a re.sub callback factory
-    """Replace a match only where it starts a word (the rule's implicit leading ``\\b``)."""
+def _at_word_start(*repls: str):  # noqa: ANN202 - a re.sub callback factory
+    """Replace a match only where it starts a word (the rule's implicit leading ``\\b``).
+
+    With several replacements, the pattern's last matching group picks one.
+    """
 
     def replace(match: re.Match[str]) -> str:
         text, start = match.string, match.start()
         if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
             return match.group(0)
-        return repl
+        return repls[(match.lastindex or 1) - 1]
 
     return replace
 
@@ -77,8 +94,8 @@ def _at_word_start(repl: str):  # noqa: ANN202 - a re.sub callback factory
 # :func:`_at_word_start` checks the boundary instead.
 _FOLDS: tuple[tuple[str, str], ...] = (
     (r"machine[\s\-]+learning[\s\-]+operations?\b", "mlops"),
-    (r"llm[\s\-/]*ops\b", "llmops"),
     (r"machine[\s\-]+learning\b", "ml"),
+    (r"llm[\s\-/]*ops\b", "llmops"),
     (r"ml[\s\-/]*ops\b", "mlops"),
     (r"artificial[\s\-]+intelligence\b", "ai"),
     (r"gen(?:erative)?[\s\-]*ai\b", "genai"),
@@ -98,11 +115,56 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     (r"sr\b\.?", "senior"),
     (r"jr\b\.?", "junior"),
 )
+
+
+def _first_word(pattern: str) -> str:
+    return re.match(r"[a-z]+", pattern).group(0)  # type: ignore[union-attr]
+
+
+def _merged_folds(folds: Sequence[tuple[str, str]]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Neighbouring folds with the same first word as one pattern, one group per fold.
+
+    ``data(?:([\\s\\-]+science\\b)|([\\s\\-]+scientists?\\b)|...)`` folds in one scan what the
+    folds one after the other would: the folds of a group start at the same word and
+    none matches the text another one writes, so where they match and what they
+    write do not depend on their order.
+    """
+    groups: list[tuple[str, list[str], list[str]]] = []
+    for pattern, repl in folds:
+        word = _first_word(pattern)
+        if groups and groups[-1][0] == word:
+            groups[-1][1].append(pattern[len(word) :])
+            groups[-1][2].append(repl)
+        else:
+            groups.append((word, [pattern[len(word) :]], [repl]))
+    out = []
+    for word, rests, repls in groups:
+        if len(rests) == 1:
+            out.append((word, word + rests[0], tuple(repls)))
+        else:
+            alternatives = "|".join(f"({rest})" for rest in rests)
+            out.append((word, f"{word}(?:{alternatives})", tuple(repls)))
+    return out
+
+
 _CANONICAL: tuple[tuple[str, re.Pattern[str], Any], ...] = tuple(
-    (re.match(r"[a-z]+", pattern).group(0), re.compile(pattern), _at_word_start(repl))  # type: ignore[union-attr]
-    for pattern, repl in _FOLDS
+    (word, re.compile(pattern), _at_word_start(*repls))
+    for word, pattern, repls in _merged_folds(_FOLDS)
 )
 """``(first word, pattern, replacement)``: a fold runs only where its first word occurs."""
+
+
+def fold_lowered(low: str) -> str:
+    """Fold the spelling variants of an already lower-cased text (any whitespace).
+
+    The folds match ``[\\s\\-]`` between words, so whitespace runs need not be collapsed
+    first: the tokens of ``fold_lowered(text.lower())`` are those of
+    :func:`normalize_text`.
+    """
+    for trigger, pattern, repl in _CANONICAL:
+        if trigger in low:  # a pattern can only match where its first word occurs
+            low = pattern.sub(repl, low)
+    return low
 
 
 def normalize_text(text: str) -> str:
@@ -123,11 +185,7 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("Sr. Machine-Learning Ops Engineer")
     'senior mlops engineer'
     """
-    out = " ".join(text.lower().split())  # str.split and re's \s agree on whitespace
-    for trigger, pattern, repl in _CANONICAL:
-        if trigger in out:  # a pattern can only match where its first word occurs
-            out = pattern.sub(repl, out)
-    return out
+    return fold_lowered(" ".join(text.lower().split()))  # str.split and re's \s agree
 
 
 def word_analyzer(text: str) -> list[str]:
@@ -152,7 +210,7 @@ def word_analyzer(text: str) -> list[str]:
     ['build', 'rag', 'pipelines', 'langchain', 'build rag', 'rag pipelines', 'pipelines langchain']
     """
     # a _TOKEN match ends in a letter, digit, "+" or "#": nothing to strip
-    tokens = list(filterfalse(STOP_WORDS.__contains__, _TOKEN.findall(normalize_text(text))))
+    tokens = list(filterfalse(STOP_WORDS.__contains__, _TOKEN.findall(fold_lowered(text.lower()))))
     return tokens + list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
 
 
@@ -309,3 +367,204 @@ def resolve_titles(
         given = titles[i] if titles is not None else None
         out.append(given.strip() or None if given else split_title(text)[0])
     return out
+
+
+# ---------------------------------------------------------------------- hashed terms
+
+HASH_BASE = 0x9E3779B97F4A7C15
+"""Odd base of the polynomial term hash (mod 2**64)."""
+_MASK = (1 << 64) - 1
+_INVERSE = pow(HASH_BASE, -1, 1 << 64)
+_POW = np.ones(1, dtype=np.uint64)
+_INV = np.ones(1, dtype=np.uint64)
+
+
+def term_hash(term: str) -> int:
+    """``sum(byte[k] * HASH_BASE**k) mod 2**64`` over the ASCII bytes of ``term``.
+
+    Non-ASCII characters count as ``?`` (never part of a token).
+
+    Examples
+    --------
+    >>> term_hash("ab") == (ord("a") + ord("b") * HASH_BASE) % 2**64
+    True
+    """
+    h, power = 0, 1
+    for byte in term.encode("ascii", "replace"):
+        h = (h + byte * power) & _MASK
+        power = (power * HASH_BASE) & _MASK
+    return h
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``HASH_BASE**k`` and ``HASH_BASE**-k`` (mod 2**64) for ``k`` in ``0..n`` at least."""
+    global _POW, _INV  # noqa: PLW0603 - a table of powers that only grows
+    if len(_POW) <= n:
+        size = max(n + 1, 2 * len(_POW), 4096)
+        pw = np.full(size, HASH_BASE, dtype=np.uint64)
+        pw[0] = 1
+        inv = np.full(size, _INVERSE, dtype=np.uint64)
+        inv[0] = 1
+        _POW, _INV = np.multiply.accumulate(pw), np.multiply.accumulate(inv)
+    return _POW, _INV
+
+
+def _table(chars: str, value: int = 1) -> bytes:
+    """A ``bytes.translate`` table: ``value`` for the ASCII ``chars``, 0 for any other byte."""
+    codes = set(chars.encode("ascii"))
+    return bytes(value if c in codes else 0 for c in range(256))
+
+
+_RUN_TABLE = _table("abcdefghijklmnopqrstuvwxyz0123456789+#")
+_LETTER_TABLE = _table("abcdefghijklmnopqrstuvwxyz")
+_SEPARATOR_TABLE = _table(".-/")
+
+
+def _flags(data: bytes, table: bytes) -> np.ndarray:
+    """A boolean array: which bytes of ``data`` the translate ``table`` marks."""
+    return np.frombuffer(data.translate(table), dtype=np.bool_)
+
+
+def _true_spans(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the runs of True in a boolean array."""
+    padded = np.zeros(len(mask) + 2, dtype=np.int8)
+    padded[1:-1] = mask
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return edges[0::2], edges[1::2]
+
+
+def run_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the maximal runs of ``[a-z0-9+#]`` in ``data``."""
+    return _true_spans(_flags(data, _RUN_TABLE))
+
+
+def span_hashes(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """:func:`term_hash` of ``data[start:end]`` for every span (uint64)."""
+    power, inverse = _powers(len(data) + 1)
+    prefix = np.zeros(len(data) + 1, dtype=np.uint64)
+    np.cumsum(np.frombuffer(data, dtype=np.uint8) * power[: len(data)], out=prefix[1:])
+    return (prefix[ends] - prefix[starts]) * inverse[starts]
+
+
+def join_hashes(
+    left: np.ndarray, left_len: np.ndarray, right: np.ndarray, right_len: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hash and length of ``left + " " + right`` from those of its parts."""
+    power, _ = _powers(int(left_len.max(initial=0)) + 2)
+    return (
+        left + power[left_len] * np.uint64(32) + power[left_len + 1] * right,
+        left_len + 1 + right_len,
+    )
+
+
+def _word_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the :data:`_TOKEN` matches (two characters or more) in ``data``.
+
+    A token is a chain of ``[a-z0-9+#]`` runs joined by single ``.``, ``-`` or ``/``,
+    from its first letter to its end: ``re.findall`` can start a match only at a
+    letter, and from there the match runs to the end of the chain.
+    """
+    run = _flags(data, _RUN_TABLE)
+    chain = run.copy()
+    if len(data) > 2:
+        chain[1:-1] |= _flags(data[1:-1], _SEPARATOR_TABLE) & run[:-2] & run[2:]
+    starts, ends = _true_spans(chain)
+    letters = np.flatnonzero(_flags(data, _LETTER_TABLE))
+    if not len(letters):
+        return starts[:0], ends[:0]
+    first = letters[np.minimum(np.searchsorted(letters, starts), len(letters) - 1)]
+    keep = (first >= starts) & (ends - first >= 2)  # a chain without a letter has none
+    return first[keep], ends[keep]
+
+
+class TermIndex:
+    """The hashes of a list of terms, to find hashed terms among them.
+
+    A term's hash picks a slot of a table (its top bits) that holds the id of the
+    only term with those bits, or marks that several terms share them; a found id
+    counts when the term's hash and length both agree.
+
+    Parameters
+    ----------
+    terms : sequence of str
+        Terms; a term's id is its position.
+
+    Attributes
+    ----------
+    exact : bool
+        False when two terms share a hash: then lookups cannot tell them apart and
+        callers must use the strings.
+    """
+
+    _SHARED = -2
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        n = len(terms)
+        self.hashes = np.fromiter(map(term_hash, terms), dtype=np.uint64, count=n)
+        self.lengths = np.fromiter(
+            (len(t.encode("ascii", "replace")) for t in terms), dtype=np.int64, count=n
+        )
+        self.exact = len(set(self.hashes.tolist())) == n
+        bits = max(10, (8 * n).bit_length())  # at most one slot in eight taken
+        self._shift = np.uint64(64 - bits)
+        slots = (self.hashes >> self._shift).astype(np.intp)
+        self._table = np.full(1 << bits, -1, dtype=np.int64)
+        used, first, count = np.unique(slots, return_index=True, return_counts=True)
+        self._table[used] = np.where(count == 1, first, self._SHARED)
+        shared = np.flatnonzero(count[np.searchsorted(used, slots)] > 1)  # ids in shared slots
+        self._shared_ids = shared[np.argsort(self.hashes[shared], kind="stable")]
+        self._shared_hashes = self.hashes[self._shared_ids]
+
+    def find(self, hashes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Ids of the hashed terms that are in the index, and which terms were found.
+
+        Returns
+        -------
+        ids : numpy.ndarray of int64
+            One id per found term (not in input order).
+        hit : numpy.ndarray of bool
+            Whether each input term was found.
+        """
+        candidates = self._table[(hashes >> self._shift).astype(np.intp)]
+        at = np.flatnonzero(candidates >= 0)
+        ids = candidates[at]
+        good = self.hashes[ids] == hashes[at]
+        good &= self.lengths[ids] == lengths[at]
+        at, ids = at[good], ids[good]
+        if len(self._shared_ids):  # a slot that several terms share: search their hashes
+            shared = np.flatnonzero(candidates == self._SHARED)
+            pos = np.searchsorted(self._shared_hashes, hashes[shared])
+            np.minimum(pos, len(self._shared_ids) - 1, out=pos)
+            more = self._shared_ids[pos]
+            good = self.hashes[more] == hashes[shared]
+            good &= self.lengths[more] == lengths[shared]
+            at = np.concatenate([at, shared[good]])
+            ids = np.concatenate([ids, more[good]])
+        hit = np.zeros(len(hashes), dtype=bool)
+        hit[at] = True
+        return ids, hit
+
+
+_STOP_INDEX = TermIndex(sorted(STOP_WORDS))
+
+
+def hashed_word_terms(low: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`term_hash` and length of every term of :func:`word_analyzer`, in its order.
+
+    Parameters
+    ----------
+    low : str
+        The lower-cased posting text (``text.lower()``).
+
+    Returns
+    -------
+    hashes : numpy.ndarray of uint64
+    lengths : numpy.ndarray of int64
+    """
+    data = fold_lowered(low).encode("ascii", "replace")
+    starts, ends = _word_spans(data)
+    hashes, lengths = span_hashes(data, starts, ends), ends - starts
+    _, stop = _STOP_INDEX.find(hashes, lengths)
+    hashes, lengths = hashes[~stop], lengths[~stop]
+    pairs, pair_lengths = join_hashes(hashes[:-1], lengths[:-1], hashes[1:], lengths[1:])
+    return np.concatenate([hashes, pairs]), np.concatenate([lengths, pair_lengths])
