@@ -36,7 +36,7 @@ from analyzer.model_io import check_taxonomy_version, read_model_dir
 from analyzer.role_signals import RoleSignals
 from analyzer.role_tokens import (
     TermIndex,
-    hashed_word_terms,
+    hashed_word_terms_many,
     resolve_titles,
     title_analyzer,
     word_analyzer,
@@ -88,19 +88,28 @@ def _tfidf_rows(
     return rows
 
 
-def _tfidf_row(ids: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One row of :func:`_tfidf_rows` from the column of each in-vocabulary term."""
-    if not len(ids):
-        return ids, np.zeros(0)
-    ids = np.sort(ids)  # np.unique(ids, return_counts=True), in fewer steps
-    first = np.empty(len(ids), dtype=bool)
-    first[0] = True
-    np.not_equal(ids[1:], ids[:-1], out=first[1:])
+def _tfidf_counts(
+    docs: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`_tfidf_rows` from the column ``ids`` of in-vocabulary terms and their ``docs``."""
+    width = int(ids.max(initial=0)) + 1
+    keys = np.sort(docs * width + ids)  # by text, then column
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    cols = ids[starts]
-    counts = np.diff(starts, append=len(ids))
-    values = (np.log(counts) + 1.0) * idf[cols]
-    return cols, values / np.sqrt(np.dot(values, values))
+    distinct = keys[starts]
+    counts = np.diff(starts, append=len(keys))
+    bounds = np.searchsorted(distinct, np.arange(n_docs + 1) * width).tolist()
+    rows = []
+    for doc in range(n_docs):
+        lo, hi = bounds[doc], bounds[doc + 1]
+        if lo == hi:
+            rows.append((np.zeros(0, dtype=np.int64), np.zeros(0)))
+            continue
+        cols = distinct[lo:hi] - doc * width
+        values = (np.log(counts[lo:hi]) + 1.0) * idf[cols]
+        rows.append((cols, values / np.sqrt(np.dot(values, values))))
+    return rows
 
 
 class RoleModel:
@@ -282,12 +291,12 @@ class RoleModel:
         """One weighted feature block: sparse rows for the TF-IDF blocks, else a dense matrix."""
         weight = self.weights[name]
         if name == "words" and self._word_index is not None:
-            index, idf = self._word_index, self.word_idf
-            rows = []
-            for low in lowered:
-                cols, values = _tfidf_row(index.find(*hashed_word_terms(low))[0], idf)
-                rows.append((cols, values * weight))
-            return rows
+            hashes, lengths, docs = hashed_word_terms_many(lowered)
+            at, ids = self._word_index.find(hashes, lengths)
+            return [
+                (cols, values * weight)
+                for cols, values in _tfidf_counts(docs[at], ids, len(texts), self.word_idf)
+            ]
         if name in ("words", "title"):
             if name == "words":
                 terms = [word_analyzer(t) for t in texts]

@@ -31,6 +31,7 @@ __all__ = [
     "TITLE_MAX_CHARS",
     "fold_lowered",
     "hashed_word_terms",
+    "hashed_word_terms_many",
     "normalize_text",
     "normalize_title",
     "resolve_titles",
@@ -396,17 +397,24 @@ def term_hash(term: str) -> int:
     return h
 
 
+_POWERS_KEPT = 1 << 20
+"""Powers kept between calls (8 MB each way); a longer text computes its own."""
+
+
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     """``HASH_BASE**k`` and ``HASH_BASE**-k`` (mod 2**64) for ``k`` in ``0..n`` at least."""
     global _POW, _INV  # noqa: PLW0603 - a table of powers that only grows
-    if len(_POW) <= n:
-        size = max(n + 1, 2 * len(_POW), 4096)
-        pw = np.full(size, HASH_BASE, dtype=np.uint64)
-        pw[0] = 1
-        inv = np.full(size, _INVERSE, dtype=np.uint64)
-        inv[0] = 1
-        _POW, _INV = np.multiply.accumulate(pw), np.multiply.accumulate(inv)
-    return _POW, _INV
+    if len(_POW) > n:
+        return _POW, _INV
+    size = max(n + 1, 2 * len(_POW), 4096)
+    pw = np.full(size, HASH_BASE, dtype=np.uint64)
+    pw[0] = 1
+    inv = np.full(size, _INVERSE, dtype=np.uint64)
+    inv[0] = 1
+    powers = np.multiply.accumulate(pw), np.multiply.accumulate(inv)
+    if size <= _POWERS_KEPT:
+        _POW, _INV = powers
+    return powers
 
 
 def _table(chars: str, value: int = 1) -> bytes:
@@ -469,12 +477,20 @@ def _word_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     if len(data) > 2:
         chain[1:-1] |= _flags(data[1:-1], _SEPARATOR_TABLE) & run[:-2] & run[2:]
     starts, ends = _true_spans(chain)
-    letters = np.flatnonzero(_flags(data, _LETTER_TABLE))
-    if not len(letters):
-        return starts[:0], ends[:0]
-    first = letters[np.minimum(np.searchsorted(letters, starts), len(letters) - 1)]
-    keep = (first >= starts) & (ends - first >= 2)  # a chain without a letter has none
-    return first[keep], ends[keep]
+    letter = _flags(data, _LETTER_TABLE)
+    late = np.flatnonzero(~letter[starts])  # chains that do not start with a letter
+    if len(late):
+        letters = np.flatnonzero(letter)
+        if len(letters):
+            at = np.minimum(np.searchsorted(letters, starts[late]), len(letters) - 1)
+            first = letters[at]
+            first[first < starts[late]] = ends[late][first < starts[late]]  # no letter after
+        else:
+            first = ends[late]
+        starts = starts.copy()
+        starts[late] = np.minimum(first, ends[late])  # no letter in the chain: empty
+    keep = ends - starts >= 2
+    return starts[keep], ends[keep]
 
 
 class TermIndex:
@@ -516,14 +532,14 @@ class TermIndex:
         self._shared_hashes = self.hashes[self._shared_ids]
 
     def find(self, hashes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Ids of the hashed terms that are in the index, and which terms were found.
+        """Which hashed terms are in the index, and their ids.
 
         Returns
         -------
+        positions : numpy.ndarray of int64
+            Where the found terms are in ``hashes`` (not in order).
         ids : numpy.ndarray of int64
-            One id per found term (not in input order).
-        hit : numpy.ndarray of bool
-            Whether each input term was found.
+            The id of each found term.
         """
         candidates = self._table[(hashes >> self._shift).astype(np.intp)]
         at = np.flatnonzero(candidates >= 0)
@@ -540,12 +556,14 @@ class TermIndex:
             good &= self.lengths[more] == lengths[shared]
             at = np.concatenate([at, shared[good]])
             ids = np.concatenate([ids, more[good]])
-        hit = np.zeros(len(hashes), dtype=bool)
-        hit[at] = True
-        return ids, hit
+        return at, ids
 
 
 _STOP_INDEX = TermIndex(sorted(STOP_WORDS))
+
+
+_GROUP_CHARS = 1 << 18
+"""Texts hashed together, up to this many characters (a longer text goes alone)."""
 
 
 def hashed_word_terms(low: str) -> tuple[np.ndarray, np.ndarray]:
@@ -561,10 +579,59 @@ def hashed_word_terms(low: str) -> tuple[np.ndarray, np.ndarray]:
     hashes : numpy.ndarray of uint64
     lengths : numpy.ndarray of int64
     """
-    data = fold_lowered(low).encode("ascii", "replace")
+    hashes, lengths, _docs = hashed_word_terms_many([low])
+    return hashes, lengths
+
+
+def hashed_word_terms_many(lowered: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`hashed_word_terms` of many lower-cased texts at once, with the text each
+    term is from.
+
+    The folded texts are joined with newlines (no token crosses one) and hashed in one
+    go, a group of texts at a time.
+
+    Returns
+    -------
+    hashes : numpy.ndarray of uint64
+    lengths : numpy.ndarray of int64
+    docs : numpy.ndarray of int64
+        The index in ``lowered`` of each term's text. The unigrams of every text come
+        first, then the bigrams: the terms of one text are in its :func:`word_analyzer`
+        order.
+    """
+    folded = [fold_lowered(low).encode("ascii", "replace") for low in lowered]
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    first = 0
+    while first < len(folded):
+        last, size = first + 1, len(folded[first])
+        while last < len(folded) and size + len(folded[last]) + 1 <= _GROUP_CHARS:
+            size += len(folded[last]) + 1
+            last += 1
+        parts.append(_group_terms(folded[first:last], first))
+        first = last
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty.astype(np.uint64), empty, empty
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def _group_terms(folded: Sequence[bytes], first: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hashed terms of some folded texts (``first``: the index of the first one)."""
+    data = b"\n".join(folded)
+    doc_starts = np.cumsum([0] + [len(f) + 1 for f in folded[:-1]])
     starts, ends = _word_spans(data)
     hashes, lengths = span_hashes(data, starts, ends), ends - starts
-    _, stop = _STOP_INDEX.find(hashes, lengths)
-    hashes, lengths = hashes[~stop], lengths[~stop]
-    pairs, pair_lengths = join_hashes(hashes[:-1], lengths[:-1], hashes[1:], lengths[1:])
-    return np.concatenate([hashes, pairs]), np.concatenate([lengths, pair_lengths])
+    docs = np.searchsorted(doc_starts, starts, side="right") - 1 + first
+    stop, _ = _STOP_INDEX.find(hashes, lengths)
+    keep = np.ones(len(hashes), dtype=bool)
+    keep[stop] = False
+    hashes, lengths, docs = hashes[keep], lengths[keep], docs[keep]
+    same = np.flatnonzero(docs[1:] == docs[:-1])  # bigrams within a text
+    pairs, pair_lengths = join_hashes(
+        hashes[same], lengths[same], hashes[same + 1], lengths[same + 1]
+    )
+    return (
+        np.concatenate([hashes, pairs]),
+        np.concatenate([lengths, pair_lengths]),
+        np.concatenate([docs, docs[same]]),
+    )
