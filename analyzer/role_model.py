@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import logging
 import math
 import os
@@ -36,6 +37,7 @@ from analyzer.model_io import check_taxonomy_version, read_model_dir
 from analyzer.role_signals import RoleSignals
 from analyzer.role_tokens import (
     TermIndex,
+    hashed_title_terms_many,
     hashed_word_terms_many,
     resolve_titles,
     title_analyzer,
@@ -89,9 +91,11 @@ def _tfidf_rows(
 
 
 def _tfidf_counts(
-    docs: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray
+    docs: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray, weight: float
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """:func:`_tfidf_rows` from the column ``ids`` of in-vocabulary terms and their ``docs``."""
+    """:func:`_tfidf_rows` (times ``weight``) from the column ``ids`` of in-vocabulary terms
+    and the text each is from: the same numbers, computed for all texts at once but the
+    norm, which each row sums by itself as before."""
     width = int(ids.max(initial=0)) + 1
     keys = np.sort(docs * width + ids)  # by text, then column
     first = np.ones(len(keys), dtype=bool)
@@ -99,17 +103,17 @@ def _tfidf_counts(
     starts = np.flatnonzero(first)
     distinct = keys[starts]
     counts = np.diff(starts, append=len(keys))
+    cols = distinct % width
+    values = (np.log(counts) + 1.0) * idf[cols]
     bounds = np.searchsorted(distinct, np.arange(n_docs + 1) * width).tolist()
-    rows = []
+    norms = np.ones(n_docs)
     for doc in range(n_docs):
         lo, hi = bounds[doc], bounds[doc + 1]
-        if lo == hi:
-            rows.append((np.zeros(0, dtype=np.int64), np.zeros(0)))
-            continue
-        cols = distinct[lo:hi] - doc * width
-        values = (np.log(counts[lo:hi]) + 1.0) * idf[cols]
-        rows.append((cols, values / np.sqrt(np.dot(values, values))))
-    return rows
+        if lo < hi:
+            row = values[lo:hi]
+            norms[doc] = np.sqrt(np.dot(row, row))
+    values = values / np.repeat(norms, np.diff(bounds)) * weight
+    return [(cols[lo:hi], values[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
 
 
 class RoleModel:
@@ -169,6 +173,9 @@ class RoleModel:
         self.word_vocabulary = {t: i for i, t in enumerate(self.word_terms)}
         index = TermIndex(self.word_terms)
         self._word_index = index if index.exact else None  # else look the strings up
+        index = TermIndex(self.title_terms)
+        exact = index.exact and self.title_ngram_range[0] >= 2
+        self._title_index = index if exact else None
         self.title_vocabulary = {t: i for i, t in enumerate(self.title_terms)}
         self.word_idf = np.asarray(arrays["word_idf"], dtype=np.float64).reshape(-1)
         self.title_idf = np.asarray(arrays["title_idf"], dtype=np.float64).reshape(-1)
@@ -293,10 +300,13 @@ class RoleModel:
         if name == "words" and self._word_index is not None:
             hashes, lengths, docs = hashed_word_terms_many(lowered)
             at, ids = self._word_index.find(hashes, lengths)
-            return [
-                (cols, values * weight)
-                for cols, values in _tfidf_counts(docs[at], ids, len(texts), self.word_idf)
-            ]
+            return _tfidf_counts(docs[at], ids, len(texts), self.word_idf, weight)
+        if name == "title" and self._title_index is not None:
+            hashes, lengths, docs = hashed_title_terms_many(
+                titles, ngram_range=self.title_ngram_range
+            )
+            at, ids = self._title_index.find(hashes, lengths)
+            return _tfidf_counts(docs[at], ids, len(texts), self.title_idf, weight)
         if name in ("words", "title"):
             if name == "words":
                 terms = [word_analyzer(t) for t in texts]

@@ -15,6 +15,7 @@ imports numpy and the standard library only.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ __all__ = [
     "TITLE_MAX_CHARS",
     "fold_lowered",
     "hashed_word_terms",
+    "hashed_title_terms_many",
     "hashed_word_terms_many",
     "normalize_text",
     "normalize_title",
@@ -448,9 +450,19 @@ def run_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
 
 def span_hashes(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """:func:`term_hash` of ``data[start:end]`` for every span (uint64)."""
-    power, inverse = _powers(len(data) + 1)
+    return _hashes_of(_prefix_hashes(data), starts, ends)
+
+
+def _prefix_hashes(data: bytes) -> np.ndarray:
+    """``sum(data[k] * HASH_BASE**k for k < i)`` for every ``i`` (mod 2**64)."""
+    power, _ = _powers(len(data) + 1)
     prefix = np.zeros(len(data) + 1, dtype=np.uint64)
     np.cumsum(np.frombuffer(data, dtype=np.uint8) * power[: len(data)], out=prefix[1:])
+    return prefix
+
+
+def _hashes_of(prefix: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    _, inverse = _powers(len(prefix))
     return (prefix[ends] - prefix[starts]) * inverse[starts]
 
 
@@ -600,14 +612,19 @@ def hashed_word_terms_many(lowered: Sequence[str]) -> tuple[np.ndarray, np.ndarr
         order.
     """
     folded = [fold_lowered(low).encode("ascii", "replace") for low in lowered]
+    return _in_groups(folded, _group_terms)
+
+
+def _in_groups(texts: Sequence[bytes], terms_of: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``terms_of(group, first)`` of the texts a group at a time, concatenated."""
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     first = 0
-    while first < len(folded):
-        last, size = first + 1, len(folded[first])
-        while last < len(folded) and size + len(folded[last]) + 1 <= _GROUP_CHARS:
-            size += len(folded[last]) + 1
+    while first < len(texts):
+        last, size = first + 1, len(texts[first])
+        while last < len(texts) and size + len(texts[last]) + 1 <= _GROUP_CHARS:
+            size += len(texts[last]) + 1
             last += 1
-        parts.append(_group_terms(folded[first:last], first))
+        parts.append(terms_of(texts[first:last], first))
         first = last
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
@@ -615,13 +632,16 @@ def hashed_word_terms_many(lowered: Sequence[str]) -> tuple[np.ndarray, np.ndarr
     return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
 
 
-def _group_terms(folded: Sequence[bytes], first: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Hashed terms of some folded texts (``first``: the index of the first one)."""
-    data = b"\n".join(folded)
-    doc_starts = np.cumsum([0] + [len(f) + 1 for f in folded[:-1]])
-    starts, ends = _word_spans(data)
-    hashes, lengths = span_hashes(data, starts, ends), ends - starts
-    docs = np.searchsorted(doc_starts, starts, side="right") - 1 + first
+def _docs_of(texts: Sequence[bytes], starts: np.ndarray, first: int) -> np.ndarray:
+    """The text of each span of ``b"\\n".join(texts)`` (``first``: index of the first text)."""
+    doc_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    return np.searchsorted(doc_starts, starts, side="right") - 1 + first
+
+
+def _unigrams_and_bigrams(
+    hashes: np.ndarray, lengths: np.ndarray, docs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tokens without stop words, then the pairs of neighbouring ones within a text."""
     stop, _ = _STOP_INDEX.find(hashes, lengths)
     keep = np.ones(len(hashes), dtype=bool)
     keep[stop] = False
@@ -634,4 +654,73 @@ def _group_terms(folded: Sequence[bytes], first: int) -> tuple[np.ndarray, np.nd
         np.concatenate([hashes, pairs]),
         np.concatenate([lengths, pair_lengths]),
         np.concatenate([docs, docs[same]]),
+    )
+
+
+def _group_terms(folded: Sequence[bytes], first: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hashed terms of some folded texts (``first``: the index of the first one)."""
+    data = b"\n".join(folded)
+    starts, ends = _word_spans(data)
+    hashes = span_hashes(data, starts, ends)
+    return _unigrams_and_bigrams(hashes, ends - starts, _docs_of(folded, starts, first))
+
+
+_BOUNDARY_TABLE = _table(" \n")
+_C_PREFIX, _W_PREFIX = term_hash("c:"), term_hash("w:")
+
+
+def hashed_title_terms_many(
+    titles: Sequence[str | None], *, ngram_range: tuple[int, int] = (2, 5)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`term_hash`, length and title index of every term of :func:`title_analyzer`.
+
+    The folded titles, padded with a space each side, are joined with newlines: the
+    character n-grams of a title's words are its substrings without a space or newline
+    inside and no newline at either end. The n-grams must be two characters or more.
+    """
+    if ngram_range[0] < 2:
+        raise ValueError(f"n-grams of {ngram_range[0]} characters: use title_analyzer")
+    padded = []
+    for title in titles:
+        folded = normalize_title(title)  # [a-z0-9+#] words, single spaces
+        padded.append(f" {folded} ".encode("ascii") if folded else b"")
+    return _in_groups(padded, functools.partial(_group_title_terms, ngram_range=ngram_range))
+
+
+def _group_title_terms(
+    padded: Sequence[bytes], first: int, *, ngram_range: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    data = b"\n".join(padded)
+    prefix = _prefix_hashes(data)
+    power, _ = _powers(len(data) + 4)
+    boundary = _flags(data, _BOUNDARY_TABLE)
+    newline = np.frombuffer(data, dtype=np.uint8) == 10
+    inside = np.zeros(len(data) + 1, dtype=np.int64)
+    np.cumsum(boundary, out=inside[1:])
+    starts_of, lengths_of = [], []
+    low, high = ngram_range
+    for n in range(low, high + 1):
+        if n > len(data):
+            break
+        starts = np.arange(len(data) - n + 1)
+        ok = inside[starts + n - 1] == inside[starts + 1]  # no boundary inside the gram
+        ok &= ~newline[: len(starts)]
+        ok &= ~newline[n - 1 :]
+        starts = starts[ok]
+        starts_of.append(starts)
+        lengths_of.append(np.full(len(starts), n, dtype=np.int64))
+    gram_starts = np.concatenate(starts_of) if starts_of else np.zeros(0, dtype=np.int64)
+    gram_lengths = np.concatenate(lengths_of) if lengths_of else gram_starts
+    grams = _hashes_of(prefix, gram_starts, gram_starts + gram_lengths)
+    word_starts, word_ends = _true_spans(~boundary)
+    words, word_lengths, word_docs = _unigrams_and_bigrams(
+        _hashes_of(prefix, word_starts, word_ends),
+        word_ends - word_starts,
+        _docs_of(padded, word_starts, first),
+    )
+    two = power[2]
+    return (
+        np.concatenate([np.uint64(_C_PREFIX) + two * grams, np.uint64(_W_PREFIX) + two * words]),
+        np.concatenate([gram_lengths + 2, word_lengths + 2]),
+        np.concatenate([_docs_of(padded, gram_starts, first), word_docs]),
     )
