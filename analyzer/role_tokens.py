@@ -41,6 +41,8 @@ __all__ = [
     "span_hashes",
     "split_title",
     "term_hash",
+    "text_groups",
+    "text_offsets",
     "title_analyzer",
     "title_words",
     "word_analyzer",
@@ -615,27 +617,38 @@ def hashed_word_terms_many(lowered: Sequence[str]) -> tuple[np.ndarray, np.ndarr
     return _in_groups(folded, _group_terms)
 
 
-def _in_groups(texts: Sequence[bytes], terms_of: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``terms_of(group, first)`` of the texts a group at a time, concatenated."""
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+def text_groups(texts: Sequence[bytes]) -> list[tuple[int, int]]:
+    """``(first, last)`` bounds of consecutive texts that, joined with newlines, take at
+    most :data:`_GROUP_CHARS` characters (a longer text makes a group by itself)."""
+    groups = []
     first = 0
     while first < len(texts):
         last, size = first + 1, len(texts[first])
         while last < len(texts) and size + len(texts[last]) + 1 <= _GROUP_CHARS:
             size += len(texts[last]) + 1
             last += 1
-        parts.append(terms_of(texts[first:last], first))
+        groups.append((first, last))
         first = last
+    return groups
+
+
+def _in_groups(texts: Sequence[bytes], terms_of: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``terms_of(group, first)`` of the texts a group at a time, concatenated."""
+    parts = [terms_of(texts[first:last], first) for first, last in text_groups(texts)]
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return empty.astype(np.uint64), empty, empty
     return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
 
 
+def text_offsets(texts: Sequence[bytes]) -> np.ndarray:
+    """Where each text starts in ``b"\\n".join(texts)``."""
+    return np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+
+
 def _docs_of(texts: Sequence[bytes], starts: np.ndarray, first: int) -> np.ndarray:
     """The text of each span of ``b"\\n".join(texts)`` (``first``: index of the first text)."""
-    doc_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
-    return np.searchsorted(doc_starts, starts, side="right") - 1 + first
+    return np.searchsorted(text_offsets(texts), starts, side="right") - 1 + first
 
 
 def _unigrams_and_bigrams(
