@@ -401,8 +401,8 @@ def term_hash(term: str) -> int:
     return h
 
 
-_POWERS_KEPT = 1 << 20
-"""Powers kept between calls (8 MB each way); a longer text computes its own."""
+_POWERS_KEPT = 1 << 17
+"""Powers kept between calls (1 MB each way); a longer text computes its own."""
 
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -576,7 +576,7 @@ class TermIndex:
 _STOP_INDEX = TermIndex(sorted(STOP_WORDS))
 
 
-_GROUP_CHARS = 1 << 18
+_GROUP_CHARS = 1 << 16
 """Texts hashed together, up to this many characters (a longer text goes alone)."""
 
 
