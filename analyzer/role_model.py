@@ -242,16 +242,20 @@ class RoleModel:
         texts: Sequence[str],
         titles: Sequence[str | None] | None,
         skill_lists: Sequence[Sequence[str]] | None,
+        resolved: list[str | None] | None = None,
     ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``(columns, values)`` of the non-zero features of each posting.
+        """``(columns, values)`` of the non-zero features of each posting (``resolved``:
+        the titles :func:`resolve_titles` gives, when the caller has them).
 
         Most of the width is the word TF-IDF block, of which a posting uses a few hundred
         columns: scoring only those is what keeps classifying cheap.
         """
-        resolved = resolve_titles(texts, titles, use_title=self.use_title)
+        if resolved is None:
+            resolved = resolve_titles(texts, titles, use_title=self.use_title)
         n = len(texts)
         lowered = [t.lower() for t in texts]  # the words and the mentions both read these
-        gate = self.signals.title_gate(resolved) if self.use_title else None
+        matches = self.signals.title_matches(resolved) if self.use_title else None
+        gate = self.signals.title_gate(resolved, matches=matches) if self.use_title else None
         ambiguous = gate[:, -1] * self.ambiguous_weight if gate is not None else None
         built: dict[str, Any] = {}
         dense_parts: list[np.ndarray] = []
@@ -262,7 +266,9 @@ class RoleModel:
             base = name.removeprefix("ambiguous_")
             scale = ambiguous if name != base else None
             if base not in built:
-                built[base] = self._block(base, texts, lowered, resolved, skill_lists, gate)
+                built[base] = self._block(
+                    base, texts, lowered, resolved, skill_lists, gate, matches
+                )
             block = built[base]
             if isinstance(block, list):  # sparse TF-IDF rows
                 sparse_parts.append((offset, block, scale))
@@ -294,6 +300,7 @@ class RoleModel:
         titles: Sequence[str | None],
         skill_lists: Sequence[Sequence[str]] | None,
         gate: np.ndarray | None,
+        matches: Sequence[tuple[str, frozenset[int]] | None] | None = None,
     ) -> np.ndarray | list[tuple[np.ndarray, np.ndarray]]:
         """One weighted feature block: sparse rows for the TF-IDF blocks, else a dense matrix."""
         weight = self.weights[name]
@@ -319,7 +326,7 @@ class RoleModel:
             assert gate is not None
             block = gate
         elif name == "title_patterns":
-            block = self.signals.title_block(titles)
+            block = self.signals.title_block(titles, matches=matches)
         elif name == "mentions":
             block = self.signals.mention_block(texts, lowered=lowered)
         else:
@@ -389,9 +396,9 @@ class RoleModel:
         skill_lists: Sequence[Sequence[str]] | None = None,
     ) -> list[RolePrediction]:
         """:meth:`predict` for many postings at once (one matrix product)."""
-        rows = self._sparse_rows(texts, titles, skill_lists)
-        probs = _softmax(self._sparse_logits(rows))
         resolved = resolve_titles(texts, titles, use_title=self.use_title)
+        rows = self._sparse_rows(texts, titles, skill_lists, resolved)
+        probs = _softmax(self._sparse_logits(rows))
         out = []
         for row in range(len(texts)):
             order = np.argsort(-probs[row], kind="stable")

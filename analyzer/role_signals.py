@@ -439,13 +439,20 @@ class RoleSignals:
         phrases = tuple(pattern_key(c) for c in self.title_ambiguous_phrases)
         return cues, field, phrases
 
-    def title_block(self, titles: Sequence[str | None]) -> np.ndarray:
+    def title_block(
+        self,
+        titles: Sequence[str | None],
+        *,
+        matches: Sequence[tuple[str, frozenset[int]] | None] | None = None,
+    ) -> np.ndarray:
         """Which families' title patterns each title contains, plus a "has a title" flag.
 
         Parameters
         ----------
         titles : sequence of (str or None)
             Posting titles; None gives a row of zeros.
+        matches : sequence, optional
+            :meth:`title_matches` of ``titles``, when the caller has them already.
 
         Returns
         -------
@@ -453,22 +460,43 @@ class RoleSignals:
         """
         n_fam = len(self.families)
         out = np.zeros((len(titles), n_fam + 1), dtype=np.float64)
-        keys = self._keys()
-        for row, title in enumerate(titles):
-            if title:
-                tkey = title_key(title)
-                for f, pats in enumerate(keys):
-                    out[row, f] = float(any(p in tkey for p in pats))
+        for row, found in enumerate(self.title_matches(titles) if matches is None else matches):
+            if found is not None:
+                out[row, sorted(found[1])] = 1.0
                 out[row, n_fam] = 1.0
         return out
 
-    def title_gate(self, titles: Sequence[str | None]) -> np.ndarray:
+    def title_matches(
+        self, titles: Sequence[str | None]
+    ) -> list[tuple[str, frozenset[int]] | None]:
+        """:func:`title_key` of each title and the families whose title patterns it contains
+        (None for no title); :meth:`title_block` and :meth:`title_gate` read them."""
+        keys = self._keys()
+        out: list[tuple[str, frozenset[int]] | None] = []
+        for title in titles:
+            if not title:
+                out.append(None)
+                continue
+            tkey = title_key(title)
+            out.append(
+                (tkey, frozenset(f for f, pats in enumerate(keys) if any(p in tkey for p in pats)))
+            )
+        return out
+
+    def title_gate(
+        self,
+        titles: Sequence[str | None],
+        *,
+        matches: Sequence[tuple[str, frozenset[int]] | None] | None = None,
+    ) -> np.ndarray:
         """The family a title clearly names (one-hot), else an "ambiguous" flag.
 
         Parameters
         ----------
         titles : sequence of (str or None)
             Posting titles; a missing title is ambiguous (the description decides).
+        matches : sequence, optional
+            :meth:`title_matches` of ``titles``, when the caller has them already.
 
         Returns
         -------
@@ -480,25 +508,28 @@ class RoleSignals:
         out = np.zeros((len(titles), n_fam + 1), dtype=np.float64)
         keys = self._keys()
         cues, field, phrases = self._gate_keys
-        for row, title in enumerate(titles):
-            out[row, self._clear_family(title, keys, cues, field, phrases)] = 1.0
+        if matches is None:
+            matches = self.title_matches(titles)
+        for row, found in enumerate(matches):
+            out[row, self._clear_family(found, keys, cues, field, phrases)] = 1.0
         return out
 
     def _clear_family(
         self,
-        title: str | None,
+        found: tuple[str, frozenset[int]] | None,
         keys: list[tuple[str, ...]],
         cues: list[tuple[str, ...]],
         field: tuple[str, ...],
         phrases: tuple[str, ...],
     ) -> int:
-        """Index of the family ``title`` clearly names, else ``len(families)`` (ambiguous)."""
+        """Index of the family a title (its :meth:`title_matches` entry) clearly names,
+        else ``len(families)`` (ambiguous)."""
         ambiguous = len(self.families)
-        if not title:
+        if found is None:
             return ambiguous
         other = self.families.index("other") if "other" in self.families else -1
-        tkey = title_key(title)
-        matched = {f for f, pats in enumerate(keys) if any(p in tkey for p in pats)}
+        tkey, families = found
+        matched = set(families)
         if other in matched and len(matched) > 1:
             matched.discard(other)  # "Software Engineer, Machine Learning"
         if len(matched) != 1:

@@ -338,11 +338,19 @@ def split_title(text: str) -> tuple[str | None, str]:
     >>> split_title("ML Engineer\\nWe build models.")
     ('ML Engineer', 'ML Engineer\\nWe build models.')
     """
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped:
-            return (stripped if len(stripped) <= TITLE_MAX_CHARS else None), text
-    return None, text
+    size = 4 * TITLE_MAX_CHARS
+    while True:  # the lines of the text's start, not all of them
+        head = text[:size]
+        lines = head.splitlines()
+        if len(head) < len(text):
+            del lines[-1:]  # may go on past the cut ("\r" then "\n", or more words)
+        for line in lines:
+            stripped = line.strip()
+            if stripped:
+                return (stripped if len(stripped) <= TITLE_MAX_CHARS else None), text
+        if len(head) == len(text):
+            return None, text
+        size *= 4
 
 
 def resolve_titles(
