@@ -418,7 +418,7 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     global _POW, _INV  # noqa: PLW0603 - a table of powers that only grows
     if len(_POW) > n:
         return _POW, _INV
-    size = max(n + 1, 2 * len(_POW), 4096)
+    size = max(n + 1, min(2 * len(_POW), _POWERS_KEPT), 4096)
     pw = np.full(size, HASH_BASE, dtype=np.uint64)
     pw[0] = 1
     inv = np.full(size, _INVERSE, dtype=np.uint64)
@@ -466,8 +466,11 @@ def span_hashes(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray
 def _prefix_hashes(data: bytes) -> np.ndarray:
     """``sum(data[k] * HASH_BASE**k for k < i)`` for every ``i`` (mod 2**64)."""
     power, _ = _powers(len(data) + 1)
-    prefix = np.zeros(len(data) + 1, dtype=np.uint64)
-    np.cumsum(np.frombuffer(data, dtype=np.uint8) * power[: len(data)], out=prefix[1:])
+    prefix = np.empty(len(data) + 1, dtype=np.uint64)
+    prefix[0] = 0
+    terms = prefix[1:]
+    np.multiply(np.frombuffer(data, dtype=np.uint8), power[: len(data)], out=terms)
+    np.cumsum(terms, out=terms)
     return prefix
 
 
