@@ -248,3 +248,15 @@ def _arrays(model: RoleModel) -> dict[str, np.ndarray]:
         "coef": model.coef,
         "intercept": model.intercept,
     }
+
+
+LINE_ATOMS = ["", " ", "\n", "\r", "\r\n", "\x0b", "\x1c", "\x85", "\u2028", "\t", "Title"]
+LINE_ATOMS += ["x" * 150, "y" * 700]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(LINE_ATOMS), max_size=12).map("".join))
+def test_split_title_takes_the_first_non_empty_line(text: str) -> None:
+    first = next((line.strip() for line in text.splitlines() if line.strip()), None)
+    expected = first if first is None or len(first) <= role_tokens.TITLE_MAX_CHARS else None
+    assert role_tokens.split_title(text) == (expected, text)
