@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import logging
 import math
 import os
@@ -34,7 +35,14 @@ from analyzer.analysis import RolePrediction
 from analyzer.errors import ModelError
 from analyzer.model_io import check_taxonomy_version, read_model_dir
 from analyzer.role_signals import RoleSignals
-from analyzer.role_tokens import resolve_titles, title_analyzer, word_analyzer
+from analyzer.role_tokens import (
+    TermIndex,
+    hashed_title_terms_many,
+    hashed_word_terms_many,
+    resolve_titles,
+    title_analyzer,
+    word_analyzer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +88,32 @@ def _tfidf_rows(
         values = (np.log(counts) + 1.0) * idf[cols]
         rows.append((cols, values / np.sqrt(np.dot(values, values))))
     return rows
+
+
+def _tfidf_counts(
+    docs: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray, weight: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`_tfidf_rows` (times ``weight``) from the column ``ids`` of in-vocabulary terms
+    and the text each is from: the same numbers, computed for all texts at once but the
+    norm, which each row sums by itself as before."""
+    width = int(ids.max(initial=0)) + 1
+    keys = np.sort(docs * width + ids)  # by text, then column
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    distinct = keys[starts]
+    counts = np.diff(starts, append=len(keys))
+    cols = distinct % width
+    values = (np.log(counts) + 1.0) * idf[cols]
+    bounds = np.searchsorted(distinct, np.arange(n_docs + 1) * width).tolist()
+    norms = np.ones(n_docs)
+    for doc in range(n_docs):
+        lo, hi = bounds[doc], bounds[doc + 1]
+        if lo < hi:
+            row = values[lo:hi]
+            norms[doc] = np.sqrt(np.dot(row, row))
+    values = values / np.repeat(norms, np.diff(bounds)) * weight
+    return [(cols[lo:hi], values[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
 
 
 class RoleModel:
@@ -137,6 +171,11 @@ class RoleModel:
         self.word_terms = [str(t) for t in meta["word_vocabulary"]]
         self.title_terms = [str(t) for t in meta["title_vocabulary"]]
         self.word_vocabulary = {t: i for i, t in enumerate(self.word_terms)}
+        index = TermIndex(self.word_terms)
+        self._word_index = index if index.exact else None  # else look the strings up
+        index = TermIndex(self.title_terms)
+        exact = index.exact and self.title_ngram_range[0] >= 2
+        self._title_index = index if exact else None
         self.title_vocabulary = {t: i for i, t in enumerate(self.title_terms)}
         self.word_idf = np.asarray(arrays["word_idf"], dtype=np.float64).reshape(-1)
         self.title_idf = np.asarray(arrays["title_idf"], dtype=np.float64).reshape(-1)
@@ -203,15 +242,20 @@ class RoleModel:
         texts: Sequence[str],
         titles: Sequence[str | None] | None,
         skill_lists: Sequence[Sequence[str]] | None,
+        resolved: list[str | None] | None = None,
     ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``(columns, values)`` of the non-zero features of each posting.
+        """``(columns, values)`` of the non-zero features of each posting (``resolved``:
+        the titles :func:`resolve_titles` gives, when the caller has them).
 
         Most of the width is the word TF-IDF block, of which a posting uses a few hundred
         columns: scoring only those is what keeps classifying cheap.
         """
-        resolved = resolve_titles(texts, titles, use_title=self.use_title)
+        if resolved is None:
+            resolved = resolve_titles(texts, titles, use_title=self.use_title)
         n = len(texts)
-        gate = self.signals.title_gate(resolved) if self.use_title else None
+        lowered = [t.lower() for t in texts]  # the words and the mentions both read these
+        matches = self.signals.title_matches(resolved) if self.use_title else None
+        gate = self.signals.title_gate(resolved, matches=matches) if self.use_title else None
         ambiguous = gate[:, -1] * self.ambiguous_weight if gate is not None else None
         built: dict[str, Any] = {}
         dense_parts: list[np.ndarray] = []
@@ -222,7 +266,9 @@ class RoleModel:
             base = name.removeprefix("ambiguous_")
             scale = ambiguous if name != base else None
             if base not in built:
-                built[base] = self._block(base, texts, resolved, skill_lists, gate)
+                built[base] = self._block(
+                    base, texts, lowered, resolved, skill_lists, gate, matches
+                )
             block = built[base]
             if isinstance(block, list):  # sparse TF-IDF rows
                 sparse_parts.append((offset, block, scale))
@@ -250,12 +296,24 @@ class RoleModel:
         self,
         name: str,
         texts: Sequence[str],
+        lowered: Sequence[str],
         titles: Sequence[str | None],
         skill_lists: Sequence[Sequence[str]] | None,
         gate: np.ndarray | None,
+        matches: Sequence[tuple[str, frozenset[int]] | None] | None = None,
     ) -> np.ndarray | list[tuple[np.ndarray, np.ndarray]]:
         """One weighted feature block: sparse rows for the TF-IDF blocks, else a dense matrix."""
         weight = self.weights[name]
+        if name == "words" and self._word_index is not None:
+            hashes, lengths, docs = hashed_word_terms_many(lowered)
+            at, ids = self._word_index.find(hashes, lengths)
+            return _tfidf_counts(docs[at], ids, len(texts), self.word_idf, weight)
+        if name == "title" and self._title_index is not None:
+            hashes, lengths, docs = hashed_title_terms_many(
+                titles, ngram_range=self.title_ngram_range
+            )
+            at, ids = self._title_index.find(hashes, lengths)
+            return _tfidf_counts(docs[at], ids, len(texts), self.title_idf, weight)
         if name in ("words", "title"):
             if name == "words":
                 terms = [word_analyzer(t) for t in texts]
@@ -268,9 +326,9 @@ class RoleModel:
             assert gate is not None
             block = gate
         elif name == "title_patterns":
-            block = self.signals.title_block(titles)
+            block = self.signals.title_block(titles, matches=matches)
         elif name == "mentions":
-            block = self.signals.mention_block(texts)
+            block = self.signals.mention_block(texts, lowered=lowered)
         else:
             lists = skill_lists if skill_lists is not None else [()] * len(texts)
             block = self.signals.skill_block(lists)
@@ -338,9 +396,9 @@ class RoleModel:
         skill_lists: Sequence[Sequence[str]] | None = None,
     ) -> list[RolePrediction]:
         """:meth:`predict` for many postings at once (one matrix product)."""
-        rows = self._sparse_rows(texts, titles, skill_lists)
-        probs = _softmax(self._sparse_logits(rows))
         resolved = resolve_titles(texts, titles, use_title=self.use_title)
+        rows = self._sparse_rows(texts, titles, skill_lists, resolved)
+        probs = _softmax(self._sparse_logits(rows))
         out = []
         for row in range(len(texts)):
             order = np.argsort(-probs[row], kind="stable")

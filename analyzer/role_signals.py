@@ -21,6 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from analyzer.role_tokens import (
+    HASH_BASE,
+    TermIndex,
+    join_hashes,
+    run_spans,
+    span_hashes,
+    term_hash,
+    text_groups,
+    text_offsets,
+)
+
 if TYPE_CHECKING:
     from analyzer.taxonomy import Taxonomy
 
@@ -32,6 +43,10 @@ HEAD_CHARS = 600
 """A family phrase within the first characters of a posting usually names the role itself."""
 
 _ALNUM_RUN = re.compile(r"[a-z0-9+#]+")
+_RUN_SPACES = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789+#" else ord(" ") for c in range(256)
+)
+"""A ``bytes.translate`` table keeping the bytes of :data:`_ALNUM_RUN`, the rest as spaces."""
 
 TITLE_CUES: dict[str, tuple[str, ...]] = {
     "machine_learning_engineer": (
@@ -113,6 +128,133 @@ def title_key(title: str) -> str:
     ' software engineer machine learning '
     """
     return _padded([w for w in pattern_words(title) if w not in TITLE_LEVEL_WORDS])
+
+
+@dataclass(frozen=True, eq=False)
+class _PhraseHashes:
+    """The family title phrases hashed, to count them in many texts at once.
+
+    A phrase occurrence is a run of as many words of the text (runs of
+    ``[a-z0-9+#]``) whose hash is the phrase's. ``str.count`` in :func:`pattern_key`
+    counts occurrences that do not share a word or the space between two words: after
+    one at word ``i`` of ``k`` words, the next starts at word ``i + k + 1`` or later.
+    """
+
+    index: TermIndex
+    words: np.ndarray
+    """Phrase id -> how many words it has."""
+    lookup: dict[tuple[int, int], int]
+    """``(term_hash, length)`` of each phrase -> its id."""
+    families: list[list[tuple[int, int]]]
+    """Phrase id -> ``(family, how many of the family's patterns are that phrase)``."""
+    signals: RoleSignals
+
+    def count(
+        self, texts: Sequence[str], lowered: Sequence[str], n_fam: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Phrase counts and early flags of each family (rows: texts)."""
+        counts = np.zeros((len(texts), n_fam), dtype=np.int64)
+        early = np.zeros((len(texts), n_fam), dtype=np.float64)
+        data = [low.encode("ascii", "replace") for low in lowered]
+        for first, last in text_groups(data):
+            self._count_group(data[first:last], first, texts, lowered, counts, early)
+        return counts, early
+
+    def _count_group(
+        self,
+        chunk: Sequence[bytes],
+        first: int,
+        texts: Sequence[str],
+        lowered: Sequence[str],
+        counts: np.ndarray,
+        early: np.ndarray,
+    ) -> None:
+        data = b"\n".join(chunk)
+        offsets = text_offsets(chunk)
+        starts, ends = run_spans(data)
+        hashes, lengths = span_hashes(data, starts, ends), ends - starts
+        docs = np.searchsorted(offsets, starts, side="right") - 1
+        found_at, found_ids = [], []
+        grams, gram_lengths = hashes, lengths
+        for k in range(1, int(self.words.max()) + 1):
+            if k > 1:
+                if len(grams) < 2:
+                    break
+                grams, gram_lengths = join_hashes(
+                    grams[:-1], gram_lengths[:-1], hashes[k - 1 :], lengths[k - 1 :]
+                )
+            at, ids = self.index.find(grams, gram_lengths)
+            keep = self.words[ids] == k
+            keep &= docs[at] == docs[at + k - 1]  # all the words in one text
+            found_at.append(at[keep])
+            found_ids.append(ids[keep])
+        at = np.concatenate(found_at) if found_at else np.zeros(0, dtype=np.int64)
+        ids = np.concatenate(found_ids) if found_ids else at
+        size = self.words[ids]
+        doc = docs[at]
+        head_end = offsets + HEAD_CHARS
+        is_early = ends[at + size - 1] <= head_end[doc]
+        order = np.lexsort((at, ids, doc))
+        previous, free = (-1, -1), 0
+        for d, pid, i, k, e in zip(
+            doc[order].tolist(),
+            ids[order].tolist(),
+            at[order].tolist(),
+            size[order].tolist(),
+            is_early[order].tolist(),
+            strict=True,
+        ):
+            if (d, pid) != previous:
+                previous, free = (d, pid), 0
+            if i >= free:  # str.count: an occurrence takes the space after it
+                free = i + k + 1
+                for f, times in self.families[pid]:
+                    counts[first + d, f] += times
+            if e:
+                for f, _times in self.families[pid]:
+                    early[first + d, f] = 1.0
+        cut = np.searchsorted(ends, head_end, side="right").tolist()  # first run past the head
+        for d in range(len(chunk)):
+            row = first + d
+            if len(lowered[row]) != len(texts[row]):  # the head is not low[:HEAD_CHARS]
+                early[row] = self.signals._early_by_strings(texts[row], lowered[row])
+                continue
+            j = cut[d]
+            if j < len(starts) and docs[j] == d and starts[j] < head_end[d]:
+                for pid in self._cut_phrases(data, starts, hashes, lengths, docs, j, head_end[d]):
+                    for f, _times in self.families[pid]:
+                        early[row, f] = 1.0
+
+    def _cut_phrases(
+        self,
+        data: bytes,
+        starts: np.ndarray,
+        hashes: np.ndarray,
+        lengths: np.ndarray,
+        docs: np.ndarray,
+        cut: int,
+        head_end: int,
+    ) -> list[int]:
+        """Phrases that end in word ``cut`` as the head's end cuts it short."""
+        piece = data[int(starts[cut]) : int(head_end)].decode("ascii")
+        h, n = term_hash(piece), len(piece)
+        out = []
+        for k in range(1, int(self.words.max()) + 1):
+            if k > 1:
+                word = cut - k + 1
+                if word < 0 or docs[word] != docs[cut]:
+                    break
+                size = int(lengths[word])
+                h = (
+                    int(hashes[word])
+                    + pow(HASH_BASE, size, 1 << 64) * 32
+                    + pow(HASH_BASE, size + 1, 1 << 64) * h
+                ) % (1 << 64)
+                n = size + 1 + n
+            pid = self.lookup.get((h, n))
+            if pid is not None and self.words[pid] == k:
+                out.append(pid)
+        return out
 
 
 @dataclass(frozen=True)
@@ -297,13 +439,20 @@ class RoleSignals:
         phrases = tuple(pattern_key(c) for c in self.title_ambiguous_phrases)
         return cues, field, phrases
 
-    def title_block(self, titles: Sequence[str | None]) -> np.ndarray:
+    def title_block(
+        self,
+        titles: Sequence[str | None],
+        *,
+        matches: Sequence[tuple[str, frozenset[int]] | None] | None = None,
+    ) -> np.ndarray:
         """Which families' title patterns each title contains, plus a "has a title" flag.
 
         Parameters
         ----------
         titles : sequence of (str or None)
             Posting titles; None gives a row of zeros.
+        matches : sequence, optional
+            :meth:`title_matches` of ``titles``, when the caller has them already.
 
         Returns
         -------
@@ -311,22 +460,43 @@ class RoleSignals:
         """
         n_fam = len(self.families)
         out = np.zeros((len(titles), n_fam + 1), dtype=np.float64)
-        keys = self._keys()
-        for row, title in enumerate(titles):
-            if title:
-                tkey = title_key(title)
-                for f, pats in enumerate(keys):
-                    out[row, f] = float(any(p in tkey for p in pats))
+        for row, found in enumerate(self.title_matches(titles) if matches is None else matches):
+            if found is not None:
+                out[row, sorted(found[1])] = 1.0
                 out[row, n_fam] = 1.0
         return out
 
-    def title_gate(self, titles: Sequence[str | None]) -> np.ndarray:
+    def title_matches(
+        self, titles: Sequence[str | None]
+    ) -> list[tuple[str, frozenset[int]] | None]:
+        """:func:`title_key` of each title and the families whose title patterns it contains
+        (None for no title); :meth:`title_block` and :meth:`title_gate` read them."""
+        keys = self._keys()
+        out: list[tuple[str, frozenset[int]] | None] = []
+        for title in titles:
+            if not title:
+                out.append(None)
+                continue
+            tkey = title_key(title)
+            out.append(
+                (tkey, frozenset(f for f, pats in enumerate(keys) if any(p in tkey for p in pats)))
+            )
+        return out
+
+    def title_gate(
+        self,
+        titles: Sequence[str | None],
+        *,
+        matches: Sequence[tuple[str, frozenset[int]] | None] | None = None,
+    ) -> np.ndarray:
         """The family a title clearly names (one-hot), else an "ambiguous" flag.
 
         Parameters
         ----------
         titles : sequence of (str or None)
             Posting titles; a missing title is ambiguous (the description decides).
+        matches : sequence, optional
+            :meth:`title_matches` of ``titles``, when the caller has them already.
 
         Returns
         -------
@@ -338,25 +508,28 @@ class RoleSignals:
         out = np.zeros((len(titles), n_fam + 1), dtype=np.float64)
         keys = self._keys()
         cues, field, phrases = self._gate_keys
-        for row, title in enumerate(titles):
-            out[row, self._clear_family(title, keys, cues, field, phrases)] = 1.0
+        if matches is None:
+            matches = self.title_matches(titles)
+        for row, found in enumerate(matches):
+            out[row, self._clear_family(found, keys, cues, field, phrases)] = 1.0
         return out
 
     def _clear_family(
         self,
-        title: str | None,
+        found: tuple[str, frozenset[int]] | None,
         keys: list[tuple[str, ...]],
         cues: list[tuple[str, ...]],
         field: tuple[str, ...],
         phrases: tuple[str, ...],
     ) -> int:
-        """Index of the family ``title`` clearly names, else ``len(families)`` (ambiguous)."""
+        """Index of the family a title (its :meth:`title_matches` entry) clearly names,
+        else ``len(families)`` (ambiguous)."""
         ambiguous = len(self.families)
-        if not title:
+        if found is None:
             return ambiguous
         other = self.families.index("other") if "other" in self.families else -1
-        tkey = title_key(title)
-        matched = {f for f, pats in enumerate(keys) if any(p in tkey for p in pats)}
+        tkey, families = found
+        matched = set(families)
         if other in matched and len(matched) > 1:
             matched.discard(other)  # "Software Engineer, Machine Learning"
         if len(matched) != 1:
@@ -379,39 +552,145 @@ class RoleSignals:
                 return ambiguous
         return family
 
-    def mention_block(self, texts: Sequence[str]) -> np.ndarray:
+    def mention_block(
+        self, texts: Sequence[str], *, lowered: Sequence[str] | None = None
+    ) -> np.ndarray:
         """How often the text names each family's title phrases, early and in share.
 
         Parameters
         ----------
         texts : sequence of str
             Posting texts.
+        lowered : sequence of str, optional
+            ``text.lower()`` of each text, when the caller has it already.
 
         Returns
         -------
         numpy.ndarray of shape (n_postings, 3 * n_families)
             ``log1p(count)``, "named within the first :data:`HEAD_CHARS` characters",
-            and the share of all family phrases, for each family.
+            and the share of all family phrases, for each family. A phrase is counted
+            as ``str.count`` counts it in :func:`pattern_key` of the text, and is early
+            when it occurs in :func:`pattern_key` of the first :data:`HEAD_CHARS`
+            characters.
         """
         n_fam = len(self.families)
         out = np.zeros((len(texts), 3 * n_fam), dtype=np.float64)
-        keys = self._keys()
-        word_sets = self._pattern_word_sets
-        for row, text in enumerate(texts):
-            runs = pattern_words(text)
-            body = _padded(runs)  # pattern_key(text), from the words it is made of
-            head = pattern_key(text[:HEAD_CHARS])
-            words = set(runs)  # a phrase can only occur if all its words do
-            counts = [
-                sum(body.count(p) for p, w in zip(pats, fam_words, strict=True) if w <= words)
-                for pats, fam_words in zip(keys, word_sets, strict=True)
-            ]
-            total = sum(counts)
-            for f, count in enumerate(counts):
-                out[row, f] = math.log1p(count)
-                out[row, n_fam + f] = float(any(p in head for p in keys[f]))
-                out[row, 2 * n_fam + f] = count / total if total else 0.0
+        if not len(texts):
+            return out
+        if lowered is None:
+            lowered = [t.lower() for t in texts]
+        hashed = self._phrase_hashes
+        if hashed is not None:
+            counts, early = hashed.count(texts, lowered, n_fam)
+        else:
+            counts = np.zeros((len(texts), n_fam), dtype=np.int64)
+            early = np.zeros((len(texts), n_fam), dtype=np.float64)
+            for row, (text, low) in enumerate(zip(texts, lowered, strict=True)):
+                counts[row], early[row] = self._mentions_by_strings(text, low)
+        total = counts.sum(axis=1)
+        out[:, :n_fam] = np.reshape([math.log1p(c) for c in counts.ravel().tolist()], counts.shape)
+        out[:, n_fam : 2 * n_fam] = early
+        named = total > 0
+        out[named, 2 * n_fam :] = counts[named] / total[named, None]
         return out
+
+    def _mentions_by_strings(self, text: str, low: str) -> tuple[list[int], list[float]]:
+        """Phrase counts and early flags of each family, from the strings of the text."""
+        by_word, all_words = self._phrase_index
+        # pattern_words(text) as bytes: every byte outside [a-z0-9+#] becomes a space
+        spaced = low.encode("ascii", "replace").translate(_RUN_SPACES)
+        runs = spaced.split()
+        counts = [0] * len(self.families)
+        present = all_words.intersection(runs)  # a phrase occurs only if its words do
+        if not runs:  # pattern_key("") is two spaces: only a pattern without words is in it
+            present = frozenset([b""])
+        if present:
+            body = b" " + b" ".join(runs) + b" "  # pattern_key(text)
+            for word in present:
+                for phrase, words, families in by_word.get(word, ()):
+                    if words <= present:
+                        found = body.count(phrase)
+                        for f, times in families:
+                            counts[f] += times * found
+        return counts, self._early_by_strings(text, low)
+
+    def _early_by_strings(self, text: str, low: str) -> list[float]:
+        """Which families' phrases :func:`pattern_key` of ``text[:HEAD_CHARS]`` contains."""
+        by_word, all_words = self._phrase_index
+        if len(low) == len(text):  # then text[:HEAD_CHARS].lower() == low[:HEAD_CHARS]
+            head_runs = low[:HEAD_CHARS].encode("ascii", "replace").translate(_RUN_SPACES).split()
+        else:
+            head_runs = [w.encode("ascii") for w in pattern_words(text[:HEAD_CHARS])]
+        flags = [0.0] * len(self.families)
+        early = all_words.intersection(head_runs)
+        if not head_runs:
+            early = frozenset([b""])
+        if early:
+            head = b" " + b" ".join(head_runs) + b" "  # pattern_key(text[:HEAD_CHARS])
+            for word in early:
+                for phrase, words, families in by_word.get(word, ()):
+                    if words <= early and phrase in head:
+                        for f, _times in families:
+                            flags[f] = 1.0
+        return flags
+
+    @functools.cached_property
+    def _phrase_hashes(self) -> _PhraseHashes | None:
+        """The distinct pattern keys, hashed; None when they cannot be told apart by their
+        hashes or one has no words (then :meth:`_mentions_by_strings` counts)."""
+        keys = self._keys()
+        times: dict[str, dict[int, int]] = {}
+        for f, pats in enumerate(keys):
+            for p in pats:
+                times.setdefault(p, {}).setdefault(f, 0)
+                times[p][f] += 1
+        distinct = sorted(times)
+        phrases = [" ".join(p.split()) for p in distinct]
+        if not all(phrases) or not all(p.isascii() for p in phrases):
+            return None
+        index = TermIndex(phrases)
+        if not index.exact:
+            return None
+        return _PhraseHashes(
+            index=index,
+            words=np.asarray([len(p.split()) for p in phrases], dtype=np.int64),
+            lookup={(term_hash(p), len(p)): i for i, p in enumerate(phrases)},
+            families=[sorted(times[p].items()) for p in distinct],
+            signals=self,
+        )
+
+    @functools.cached_property
+    def _phrase_index(
+        self,
+    ) -> tuple[
+        dict[bytes, list[tuple[bytes, frozenset[bytes], list[tuple[int, int]]]]], frozenset[bytes]
+    ]:
+        """The distinct pattern keys (as bytes), each filed under one of its words, and
+        every word of a pattern.
+
+        A key comes with its words and ``(family, times)``: how many of the family's
+        patterns it is. It is filed under its word that fewest keys share, so that a
+        posting looks only at the keys whose rarest word it contains.
+        """
+        keys = self._keys()
+        times: dict[str, dict[int, int]] = {}
+        for f, pats in enumerate(keys):
+            for p in pats:
+                times.setdefault(p, {}).setdefault(f, 0)
+                times[p][f] += 1
+        phrases = [
+            (p.encode("ascii", "replace"), frozenset(p.encode("ascii", "replace").split()))
+            for p in sorted(times)
+        ]
+        share: dict[bytes, int] = {}
+        for _p, words in phrases:
+            for w in words:
+                share[w] = share.get(w, 0) + 1
+        by_word: dict[bytes, list[tuple[bytes, frozenset[bytes], list[tuple[int, int]]]]] = {}
+        for (phrase, words), key in zip(phrases, sorted(times), strict=True):
+            rarest = min(words, key=lambda w: (share[w], w), default=b"")
+            by_word.setdefault(rarest, []).append((phrase, words, sorted(times[key].items())))
+        return by_word, frozenset(share) | {b""}
 
     def skill_block(self, skill_lists: Sequence[Sequence[str]]) -> np.ndarray:
         """Skill indicators, category shares and role-emphasis coverage of each posting.
