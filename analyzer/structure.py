@@ -343,7 +343,8 @@ _NUMBER_WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
 }  # fmt: skip
 _RANGE = re.compile(r"\d\s*(?:\\?-|–|to)\s*\d")
-_YEAR_UNIT = re.compile(r"(?:years?|yrs?)\b", re.I)
+_YEAR_UNIT = re.compile(r"y(?:ears?|rs?)\b")
+"""The unit of a years expression, in lower-cased text (a literal "y" to scan for)."""
 _YEARS = re.compile(
     r"\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s*(?:\\?\+|plus)?\s*"
     r"(?:(?:\\?-|–|to)\s*\d{1,2}\s*\\?\+?\s*)?(?:\(\d+\)\s*)?(?:years?|yrs?)\b",
@@ -351,11 +352,15 @@ _YEARS = re.compile(
 )
 
 
-def years_expressions(text: str) -> list[tuple[int, int, int]]:
+def years_expressions(text: str, lowered: str | None = None) -> list[tuple[int, int, int]]:
     """``(start, end, years)`` of every "N+ years" expression (lower bound of a range;
-    0 only as the start of a range, "0-2 years")."""
+    0 only as the start of a range, "0-2 years").
+
+    ``lowered`` may pass :func:`lower_same_length` of the text when the caller has it.
+    """
     out = []
-    for unit in _YEAR_UNIT.finditer(text):  # cheap literal scan, then look back
+    lowered = lowered if lowered is not None else lower_same_length(text)
+    for unit in _YEAR_UNIT.finditer(lowered):  # cheap literal scan, then look back
         m = _YEARS.search(text, max(0, unit.start() - 40), unit.end())
         while m is not None and m.end() != unit.end():
             m = _YEARS.search(text, m.start() + 1, unit.end())
@@ -515,7 +520,7 @@ class Structure:
     def years(self) -> list[tuple[int, int, int]]:
         """:func:`years_expressions` of the text (found once)."""
         if self._years is None:
-            object.__setattr__(self, "_years", years_expressions(self.text))
+            object.__setattr__(self, "_years", years_expressions(self.text, self.lowered))
         assert self._years is not None
         return self._years
 
