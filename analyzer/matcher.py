@@ -352,7 +352,7 @@ def rule_holds(
     start: int,
     end: int,
     *,
-    lowercased: bool,
+    lowercased: bool | Callable[[], bool],
     view: _TokenView | None = None,
 ) -> bool:
     """Whether an ambiguous alias at ``doc[start:end]`` names its skill under ``rule``.
@@ -361,9 +361,14 @@ def rule_holds(
     when the rule is case-sensitive and the posting is normally cased. The
     context window counts ``rule.window`` tokens on each side of the match;
     context phrases are compared as lower-case words, hyphens and slashes ignored.
-    ``view`` is the Doc's token view when the caller already has one.
+    ``view`` is the Doc's token view when the caller already has one. ``lowercased`` may be
+    a function, called only when a case-sensitive alias is spelled differently.
     """
-    if rule.case_sensitive and not lowercased and not _case_fits(doc[start:end].text, forms):
+    if (
+        rule.case_sensitive
+        and not _case_fits(doc[start:end].text, forms)
+        and not (lowercased() if callable(lowercased) else lowercased)
+    ):
         return False
     if not (rule.not_next or rule.not_prev or rule.context_any or rule.context_none):
         return True
@@ -570,7 +575,13 @@ class SkillMatcher(Pipe):
         """Skill spans of ``doc``: rules applied, overlaps resolved, sorted."""
         lowers = doc.to_array(LOWER)
         self._activate(doc, lowers)
-        lowercased: bool | None = None  # read only for case-sensitive rules
+        lowercased: list[bool] = []  # read only when a case-sensitive alias is spelled otherwise
+
+        def is_lowercased() -> bool:
+            if not lowercased:
+                lowercased.append(_is_lowercased(doc))
+            return lowercased[0]
+
         view: _TokenView | None = None
         candidates: list[tuple[int, int, _Key]] = []
         vocab_strings = self.nlp.vocab.strings
@@ -578,11 +589,9 @@ class SkillMatcher(Pipe):
             key = self._keys[vocab_strings[match_id]]
             rule = key.rule
             if rule is not None:
-                if rule.case_sensitive and lowercased is None:
-                    lowercased = _is_lowercased(doc)
                 view = view or _TokenView(doc, lowers)
                 if not rule_holds(
-                    rule, key.forms, doc, start, end, lowercased=bool(lowercased), view=view
+                    rule, key.forms, doc, start, end, lowercased=is_lowercased, view=view
                 ):
                     continue
             candidates.append((start, end, key))
