@@ -102,6 +102,22 @@ def _word_kind(raw: str) -> tuple[str, int]:
     return word, _NAME
 
 
+def _in_a_list(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is an item of a list: after ", ", "/", "/ " or "(", or
+    before ",", "/" or ")" ("Python, Polaris, SQL")."""
+    if text[end : end + 1] in _LIST_AFTER:
+        return True
+    before = text[start - 1 : start] if start else ""
+    if before in _LIST_OPEN:
+        return True
+    return before == " " and start >= 2 and text[start - 2] in _LIST_SEPARATORS
+
+
+_LIST_AFTER = frozenset({",", "/", ")"})
+_LIST_OPEN = frozenset({"/", "("})
+_LIST_SEPARATORS = frozenset({",", "/"})
+
+
 def unknown_terms(
     doc: Doc,
     taxonomy: Taxonomy,
@@ -140,18 +156,12 @@ def unknown_terms(
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for m in _WORD.finditer(text):
-        word, kind = _word_kind(m.group(0))
+        word, kind = _word_kind(m.group())
         if kind == _SKIP:
             continue
         pos = m.start()
-        if kind == _NAME:
-            # a capitalised name counts only inside a list ("Python, Polaris, SQL")
-            before = text[max(0, pos - 2) : pos]
-            after = text[m.end() : m.end() + 1]
-            if not (
-                before in (", ", "/ ") or before.endswith(("/", "(")) or after in (",", "/", ")")
-            ):
-                continue
+        if kind == _NAME and not _in_a_list(text, pos, m.end()):
+            continue
         i = bisect.bisect_right(starts, pos) - 1
         if i >= 0 and spans[i][0] <= pos < spans[i][1]:
             continue  # inside a skill span

@@ -84,9 +84,9 @@ _HEADINGS: list[tuple[str, str]] = [
 ]
 
 _HEADING_RE = re.compile(
-    "|".join(rf"(?P<{label}>^(?:{pattern})\s*[:\-–—!.]?\s*$)" for label, pattern in _HEADINGS),
-    re.I,
+    "|".join(rf"(?P<{label}>^(?:{pattern})\s*[:\-–—!.]?\s*$)" for label, pattern in _HEADINGS)
 )
+"""Heading lines, matched in lower case (faster than ``re.I``)."""
 WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -176,7 +176,7 @@ def _heading_label(line: str) -> str | None:
     stripped = line.lstrip(_LINE_PREFIX).rstrip(_LINE_SUFFIX)
     if not stripped or len(stripped) > 70 or len(stripped.split()) > 9:
         return None
-    m = _HEADING_RE.match(stripped)
+    m = _HEADING_RE.match(stripped.lower())
     return m.lastgroup if m else None
 
 
