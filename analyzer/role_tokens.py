@@ -518,6 +518,15 @@ def _word_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     return starts[keep], ends[keep]
 
 
+def _term_hashes(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`term_hash` and the length of every term, computed together over their bytes."""
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+    data = "\n".join(terms).encode("ascii", "replace")  # one byte per character
+    starts = np.zeros(len(terms), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return span_hashes(data, starts, starts + lengths), lengths
+
+
 class TermIndex:
     """The hashes of a list of terms, to find hashed terms among them.
 
@@ -541,10 +550,7 @@ class TermIndex:
 
     def __init__(self, terms: Sequence[str]) -> None:
         n = len(terms)
-        self.hashes = np.fromiter(map(term_hash, terms), dtype=np.uint64, count=n)
-        self.lengths = np.fromiter(
-            (len(t.encode("ascii", "replace")) for t in terms), dtype=np.int64, count=n
-        )
+        self.hashes, self.lengths = _term_hashes(terms)
         self.exact = len(set(self.hashes.tolist())) == n
         bits = max(10, (8 * n).bit_length())  # at most one slot in eight taken
         self._shift = np.uint64(64 - bits)

@@ -164,6 +164,13 @@ def test_term_index_finds_terms_also_in_shared_slots() -> None:
     ]
 
 
+@given(terms=st.lists(st.text(max_size=12), max_size=8))
+def test_term_index_hashes_each_term_as_term_hash(terms: list) -> None:
+    index = TermIndex(terms)
+    assert index.hashes.tolist() == [term_hash(t) for t in terms]
+    assert index.lengths.tolist() == [len(t.encode("ascii", "replace")) for t in terms]
+
+
 def test_term_index_is_not_exact_with_a_repeated_term() -> None:
     assert not TermIndex(["a", "b", "a"]).exact
     assert TermIndex([]).exact
