@@ -635,15 +635,20 @@ class RoleSignals:
         return flags
 
     @functools.cached_property
-    def _phrase_hashes(self) -> _PhraseHashes | None:
-        """The distinct pattern keys, hashed; None when they cannot be told apart by their
-        hashes or one has no words (then :meth:`_mentions_by_strings` counts)."""
-        keys = self._keys()
+    def _phrase_times(self) -> dict[str, dict[int, int]]:
+        """How many of each family's patterns every distinct pattern key is."""
         times: dict[str, dict[int, int]] = {}
-        for f, pats in enumerate(keys):
+        for f, pats in enumerate(self._keys()):
             for p in pats:
                 times.setdefault(p, {}).setdefault(f, 0)
                 times[p][f] += 1
+        return times
+
+    @functools.cached_property
+    def _phrase_hashes(self) -> _PhraseHashes | None:
+        """The distinct pattern keys, hashed; None when they cannot be told apart by their
+        hashes or one has no words (then :meth:`_mentions_by_strings` counts)."""
+        times = self._phrase_times
         distinct = sorted(times)
         phrases = [" ".join(p.split()) for p in distinct]
         if not all(phrases) or not all(p.isascii() for p in phrases):
@@ -672,12 +677,7 @@ class RoleSignals:
         patterns it is. It is filed under its word that fewest keys share, so that a
         posting looks only at the keys whose rarest word it contains.
         """
-        keys = self._keys()
-        times: dict[str, dict[int, int]] = {}
-        for f, pats in enumerate(keys):
-            for p in pats:
-                times.setdefault(p, {}).setdefault(f, 0)
-                times[p][f] += 1
+        times = self._phrase_times
         phrases = [
             (p.encode("ascii", "replace"), frozenset(p.encode("ascii", "replace").split()))
             for p in sorted(times)
