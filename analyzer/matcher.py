@@ -388,6 +388,10 @@ def rule_holds(
     return True
 
 
+COMPILE_ALL_AFTER = 500
+"""Docs after which the matcher compiles every pattern still pending (see ``add_patterns``)."""
+
+
 class SkillMatcher(Pipe):
     """Find taxonomy skills in a Doc and write them to ``doc.spans``.
 
@@ -420,6 +424,7 @@ class SkillMatcher(Pipe):
         self._keys: dict[str, _Key] = {}
         self._pending: dict[str, list[int]] = {}
         self._seen: set[int] = set()  # LOWER hashes of every token form seen so far
+        self._docs_checked = 0  # Docs checked for pending patterns since patterns were added
         self._pieces: dict[str, tuple[list[str], list[bool]]] = {}  # pattern -> its tokens
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         if not Doc.has_extension("skills"):
@@ -463,10 +468,12 @@ class SkillMatcher(Pipe):
         A pattern is compiled (tokenised and handed to the ``PhraseMatcher``)
         when a Doc contains the pattern's first word, so analysing one posting
         compiles only the few hundred patterns that could match it, and a
-        stream of postings compiles each pattern at most once. Patterns of one
+        stream of postings compiles each pattern at most once; after
+        :data:`COMPILE_ALL_AFTER` Docs, the rest are compiled at once. Patterns of one
         skill (and one ambiguity rule) share a matcher key.
         """
         self._seen = set()  # new patterns: every token form may activate them again
+        self._docs_checked = 0
         for pattern in patterns:
             index = len(self._patterns)
             self._patterns.append(pattern)
@@ -517,6 +524,12 @@ class SkillMatcher(Pipe):
         ``lowers`` may pass ``doc.to_array(LOWER)``.
         """
         if not self._pending:
+            return
+        self._docs_checked += 1
+        if self._docs_checked > COMPILE_ALL_AFTER:
+            # a long stream: checking each Doc for new words costs more than compiling the
+            # rest once (a tenth of a second)
+            self.compile_all()
             return
         # Only token forms never seen before can activate anything: every pattern whose
         # first word an earlier Doc held is already compiled.

@@ -237,6 +237,26 @@ def test_lazy_compilation_finds_what_full_compilation_finds(taxonomy) -> None:
         ]
 
 
+def test_a_long_stream_compiles_the_rest_at_once(taxonomy, monkeypatch: pytest.MonkeyPatch) -> None:
+    import analyzer.matcher as matcher_module
+
+    monkeypatch.setattr(matcher_module, "COMPILE_ALL_AFTER", 2)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.iterdir())]
+    texts += [text.lower() for text in texts]
+    stream = build_nlp(taxonomy)
+    lazy = build_nlp(taxonomy)
+    component = stream.get_pipe(FACTORY)
+    for n, text in enumerate(texts, start=1):
+        a = stream(text)
+        assert bool(component._pending) is (n <= 2)  # pending until the third Doc
+        monkeypatch.setattr(matcher_module, "COMPILE_ALL_AFTER", 10**9)
+        b = lazy(text)
+        monkeypatch.setattr(matcher_module, "COMPILE_ALL_AFTER", 2)
+        assert [(s.start, s.end, s.id_) for s in a.spans["skills"]] == [
+            (s.start, s.end, s.id_) for s in b.spans["skills"]
+        ]
+
+
 def test_patterns_added_later_still_activate_on_known_words(nlp) -> None:
     from analyzer.matcher import Pattern
 
