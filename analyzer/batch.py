@@ -53,7 +53,7 @@ from analyzer.frames import (
     posting_values,
     skill_values,
 )
-from analyzer.pipeline_parallel import can_fork, chunked, ordered_results
+from analyzer.pipeline_parallel import can_fork, chunked, ordered_results, prepare_to_fork
 from analyzer.reader import DEFAULT_MAX_BYTES, Posting
 from analyzer.safety import FORMULA_PREFIXES, csv_line, row_writer, write_csv
 
@@ -268,6 +268,7 @@ def _execute(
         for chunk in chunks:
             yield from worker(chunk)
         return
+    prepare_to_fork(worker.taxonomy)
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, _init_process, (worker.taxonomy, worker.max_bytes)) as pool:
         yield from ordered_results(pool, _run_chunk, chunks, processes=jobs)

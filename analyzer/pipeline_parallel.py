@@ -30,6 +30,7 @@ __all__ = [
     "can_fork",
     "chunked",
     "ordered_results",
+    "prepare_to_fork",
 ]
 
 IN_FLIGHT_PER_PROCESS = 3
@@ -76,6 +77,17 @@ def ordered_results(
         yield from pending.popleft().get()
 
 
+def prepare_to_fork(taxonomy: Taxonomy | None) -> None:
+    """Compile every pattern of the pipeline for ``taxonomy`` before workers are forked:
+    done once in the parent, the workers share it instead of each compiling its own."""
+    from analyzer.matcher import FACTORY, SkillMatcher
+    from analyzer.pipeline import _engine
+
+    matcher = _engine(taxonomy)[1].get_pipe(FACTORY)
+    assert isinstance(matcher, SkillMatcher)
+    matcher.compile_all()
+
+
 def _init(taxonomy: Taxonomy) -> None:
     global _taxonomy
     _taxonomy = taxonomy
@@ -91,6 +103,7 @@ def analyze_in_processes(
     postings: Iterable[Posting], *, processes: int, batch_size: int, taxonomy: Taxonomy
 ) -> Iterator[Analysis]:
     """Analyses of ``postings`` from ``processes`` forked workers, in input order."""
+    prepare_to_fork(taxonomy)
     context = multiprocessing.get_context("fork")
     with context.Pool(processes, _init, (taxonomy,)) as pool:
         yield from ordered_results(

@@ -202,6 +202,11 @@ def test_analyze_many_with_two_processes_matches_one(small: Taxonomy) -> None:
     one = [r.to_dict() for r in analyze_many(texts, taxonomy=small)]
     two = [r.to_dict() for r in analyze_many(texts, taxonomy=small, n_process=2, batch_size=1)]
     assert two == one
+    # the parent compiled every pattern before forking: the workers share them
+    from analyzer.matcher import FACTORY
+    from analyzer.pipeline import _engine
+
+    assert not _engine(small)[1].get_pipe(FACTORY)._pending
 
 
 def test_two_processes_keep_order_over_many_chunks_and_name_an_empty_text(
