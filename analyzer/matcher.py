@@ -247,15 +247,11 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _is_lowercased(doc: Doc, flags: Any = None) -> bool:
-    """True for postings typed or scraped in lower case (under 1% of words carry a capital).
-
-    ``flags`` may pass ``doc.to_array([IS_ALPHA, IS_LOWER])`` (or those two columns).
-    """
+def _is_lowercased(doc: Doc) -> bool:
+    """True for postings typed or scraped in lower case (under 1% of words carry a capital)."""
     if len(doc) == 0:
         return False
-    if flags is None:
-        flags = doc.to_array([IS_ALPHA, IS_LOWER])
+    flags = doc.to_array([IS_ALPHA, IS_LOWER])
     alpha = flags[:, 0] == 1
     words = int(alpha.sum())
     not_lower = int((alpha & (flags[:, 1] == 0)).sum())

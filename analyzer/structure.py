@@ -291,17 +291,15 @@ _NEG_AFTER = re.compile(
     r"a requirement|mandatory|a prerequisite)\b",
     re.I,
 )
-_ANY_NEGATION = re.compile(r"\b(no|not|never)\b|n'?t\b", re.I)
-_NEGATION_WORD = re.compile(r"\b(no|not|never|dont|doesnt|isnt|wont)\b|n't\b", re.I)
-"""The negation words the rules below need: not every word ending in "nt" ("client")."""
-# the same for lower-cased text, written to start with its literal "n" (fast to scan for);
-# ``(?<!\wn)`` after the "n" is the ``\b`` before it
-_NEGATION_WORD_LOWER = re.compile(
+_NEGATION_WORD = re.compile(
     r"n(?:(?<!\wn)(?:ot?|ever)\b|'t\b|(?:(?<=\bdon)|(?<=\bdoesn)|(?<=\bisn)|(?<=\bwon))t\b)"
 )
-"""Where :data:`_NEGATION_WORD` finds a word, at its "n"."""
-_PLUS_WORDS = re.compile(r"\b(plus|bonus|nice to have|preferred|welcome)\b", re.I)
-_PLUS_WORDS_LOWER = re.compile(r"\b(plus|bonus|nice to have|preferred|welcome)\b")
+"""The negation words the rules below need (no, not, never, n't, dont, doesnt, isnt, wont; not
+every word ending in "nt", such as "client"), in lower-cased text, found at their "n". The
+pattern starts with its literal "n", fast to scan for; ``(?<!\\wn)`` after it is the ``\\b``
+before the word."""
+_PLUS_WORDS = re.compile(r"\b(plus|bonus|nice to have|preferred|welcome)\b")
+"""Words that call a skill a plus, in lower-cased text."""
 _NOT_A_ROLE = re.compile(
     r"\b(not|isn'?t|is not)\s+(a|an|the)\s+(\w+\s+){0,2}(role|position|job)\b", re.I
 )
@@ -315,7 +313,8 @@ def is_negated(clause: str, start: int, end: int) -> bool:
     word in the clause ("no ... needed/required"); a trailing "is not required"
     counts on its own; a clause that says the skill is a plus is never negated.
     """
-    if not _ANY_NEGATION.search(clause) or _PLUS_WORDS.search(clause):
+    lowered = lower_same_length(clause)
+    if not _NEGATION_WORD.search(lowered) or _PLUS_WORDS.search(lowered):
         return False
     return _negated_around(clause, start, end, before=True, after=True)
 
@@ -498,7 +497,7 @@ class Structure:
         """
         negations = self._negations.get(c_start)
         if negations is None:
-            found = _NEGATION_WORD_LOWER.finditer(self.lowered, c_start, c_end)
+            found = _NEGATION_WORD.finditer(self.lowered, c_start, c_end)
             negations = self._negations[c_start] = [m.start() for m in found]
         if not negations:
             return False
@@ -514,7 +513,7 @@ class Structure:
     def _plus_clause(self, c_start: int, c_end: int) -> bool:
         """Whether the clause calls something a plus (then nothing in it is negated); cached."""
         if c_start not in self._pluses:
-            self._pluses[c_start] = bool(_PLUS_WORDS_LOWER.search(self.lowered, c_start, c_end))
+            self._pluses[c_start] = bool(_PLUS_WORDS.search(self.lowered, c_start, c_end))
         return self._pluses[c_start]
 
     def years(self) -> list[tuple[int, int, int]]:
