@@ -182,7 +182,6 @@ class RoleModel:
         self.coef = np.asarray(arrays["coef"], dtype=np.float64)
         self.intercept = np.asarray(arrays["intercept"], dtype=np.float64).reshape(-1)
         self.temperature = float(meta.get("temperature", 1.0))
-        self._columns: tuple[list[str], np.ndarray, np.ndarray] | None = None
         self.blocks = [(str(name), int(size)) for name, size in meta["blocks"]]
         names = self.signals.block_names()
         expected = {
@@ -211,9 +210,6 @@ class RoleModel:
             )
         if not (math.isfinite(self.temperature) and self.temperature > 0):
             raise ValueError(f"temperature {self.temperature} must be a positive number")
-        self._names = {"title_patterns": names["title"], "mentions": names["mentions"]}
-        self._names["skills"] = names["skills"]
-        self._names["title_gate"] = names["gate"]
 
     @classmethod
     def from_data(
@@ -424,52 +420,49 @@ class RoleModel:
         Title n-grams are summed into one ``title`` entry. Sorted by decreasing
         contribution (ties by name).
         """
-        return sorted(self._totals(features, class_index).items(), key=lambda kv: (-kv[1], kv[0]))
-
-    def _totals(self, features: np.ndarray, class_index: int) -> dict[str, float]:
-        """Contribution of each named feature to ``class_index`` (unsorted, non-zero only)."""
         cols = np.flatnonzero(features)
-        return self._sparse_totals((cols, features[cols]), class_index)
+        names, sums = self._name_sums((cols, features[cols]), class_index)
+        totals = [(names[i], float(sums[i])) for i in np.flatnonzero(sums).tolist()]
+        return sorted(totals, key=lambda kv: (-kv[1], kv[0]))
 
-    def _sparse_totals(
+    def _name_sums(
         self, row: tuple[np.ndarray, np.ndarray], class_index: int
-    ) -> dict[str, float]:
-        """:meth:`_totals` of a row given as ``(columns, values)``."""
-        names, index, centered = self._named_columns()
+    ) -> tuple[list[str], np.ndarray]:
+        """The feature names and the contribution of each to ``class_index``, from a row
+        given as ``(columns, values)``."""
+        names, index, centered = self._named_columns
         cols, values = row
         contrib = values * centered[class_index, cols]
-        nonzero = np.flatnonzero(contrib)
-        sums = np.bincount(index[cols[nonzero]], weights=contrib[nonzero], minlength=len(names))
-        return {names[i]: float(sums[i]) for i in np.flatnonzero(sums).tolist()}
+        return names, np.bincount(index[cols], weights=contrib, minlength=len(names))
 
+    @functools.cached_property
     def _named_columns(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """Feature names, the name index of every column, and the centred coefficients.
 
         Every title column (n-grams, patterns, gate) counts as one ``title`` feature and
         an ``ambiguous_`` copy adds to the names of its block. Built once per model.
         """
-        if self._columns is None:
-            names: list[str] = []
-            position: dict[str, int] = {}
+        names: list[str] = []
+        position: dict[str, int] = {}
 
-            def at(name: str) -> int:
-                if name not in position:
-                    position[name] = len(names)
-                    names.append(name)
-                return position[name]
+        def at(name: str) -> int:
+            if name not in position:
+                position[name] = len(names)
+                names.append(name)
+            return position[name]
 
-            index: list[int] = []
-            for block_name, size in self.blocks:
-                name = block_name.removeprefix("ambiguous_")
-                if name == "words":
-                    index += [at(f"word:{term}") for term in self.word_terms]
-                elif name in ("title", "title_patterns", "title_gate"):
-                    index += [at("title")] * size
-                else:
-                    index += [at(n) for n in self._names[name]]
-            centered = (self.coef - self.coef.mean(axis=0)) / self.temperature
-            self._columns = (names, np.asarray(index, dtype=np.intp), centered)
-        return self._columns
+        block_names = self.signals.block_names()
+        index: list[int] = []
+        for block_name, size in self.blocks:
+            name = block_name.removeprefix("ambiguous_")
+            if name == "words":
+                index += [at(f"word:{term}") for term in self.word_terms]
+            elif name in ("title", "title_patterns", "title_gate"):
+                index += [at("title")] * size
+            else:  # "mentions" or "skills"
+                index += [at(n) for n in block_names[name]]
+        centered = (self.coef - self.coef.mean(axis=0)) / self.temperature
+        return names, np.asarray(index, dtype=np.intp), centered
 
     def evidence(
         self, features: np.ndarray, class_index: int, title: str | None, *, top: int = EVIDENCE_TOP
@@ -487,10 +480,7 @@ class RoleModel:
         top: int = EVIDENCE_TOP,
     ) -> tuple[str, ...]:
         """:meth:`evidence` of a row given as ``(columns, values)``."""
-        names, index, centered = self._named_columns()
-        cols, values = row
-        contrib = values * centered[class_index, cols]
-        sums = np.bincount(index[cols], weights=contrib, minlength=len(names))
+        names, sums = self._name_sums(row, class_index)
         positive = np.flatnonzero(sums > 0)
         if len(positive) > top:  # only the names that can be among the top need sorting
             kth = np.partition(sums[positive], -top)[-top]

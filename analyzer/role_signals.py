@@ -15,7 +15,7 @@ import functools
 import logging
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -147,27 +147,20 @@ class _PhraseHashes:
     """``(term_hash, length)`` of each phrase -> its id."""
     families: list[list[tuple[int, int]]]
     """Phrase id -> ``(family, how many of the family's patterns are that phrase)``."""
-    signals: RoleSignals
 
-    def count(
-        self, texts: Sequence[str], lowered: Sequence[str], n_fam: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Phrase counts and early flags of each family (rows: texts)."""
-        counts = np.zeros((len(texts), n_fam), dtype=np.int64)
-        early = np.zeros((len(texts), n_fam), dtype=np.float64)
+    def count(self, lowered: Sequence[str], n_fam: int) -> tuple[np.ndarray, np.ndarray]:
+        """Phrase counts and early flags of each family (rows: texts), read from the
+        lower-cased texts: the early flags of a text whose lower-casing changes its
+        length are the caller's to redo (its head is not ``low[:HEAD_CHARS]``)."""
+        counts = np.zeros((len(lowered), n_fam), dtype=np.int64)
+        early = np.zeros((len(lowered), n_fam), dtype=np.float64)
         data = [low.encode("ascii", "replace") for low in lowered]
         for first, last in text_groups(data):
-            self._count_group(data[first:last], first, texts, lowered, counts, early)
+            self._count_group(data[first:last], first, counts, early)
         return counts, early
 
     def _count_group(
-        self,
-        chunk: Sequence[bytes],
-        first: int,
-        texts: Sequence[str],
-        lowered: Sequence[str],
-        counts: np.ndarray,
-        early: np.ndarray,
+        self, chunk: Sequence[bytes], first: int, counts: np.ndarray, early: np.ndarray
     ) -> None:
         data = b"\n".join(chunk)
         offsets = text_offsets(chunk)
@@ -215,15 +208,11 @@ class _PhraseHashes:
                     early[first + d, f] = 1.0
         cut = np.searchsorted(ends, head_end, side="right").tolist()  # first run past the head
         for d in range(len(chunk)):
-            row = first + d
-            if len(lowered[row]) != len(texts[row]):  # the head is not low[:HEAD_CHARS]
-                early[row] = self.signals._early_by_strings(texts[row], lowered[row])
-                continue
             j = cut[d]
             if j < len(starts) and docs[j] == d and starts[j] < head_end[d]:
                 for pid in self._cut_phrases(data, starts, hashes, lengths, docs, j, head_end[d]):
                     for f, _times in self.families[pid]:
-                        early[row, f] = 1.0
+                        early[first + d, f] = 1.0
 
     def _cut_phrases(
         self,
@@ -416,18 +405,10 @@ class RoleSignals:
             ],
         }
 
-    def _keys(self) -> list[tuple[str, ...]]:
-        return self._pattern_keys
-
     @functools.cached_property
     def _pattern_keys(self) -> list[tuple[str, ...]]:
         """Title patterns as :func:`pattern_key` strings, computed once per instance."""
         return [tuple(pattern_key(p) for p in pats) for pats in self.title_patterns]
-
-    @functools.cached_property
-    def _pattern_word_sets(self) -> list[tuple[frozenset[str], ...]]:
-        """The words of each pattern key (a phrase occurs only where all its words do)."""
-        return [tuple(frozenset(p.split()) for p in pats) for pats in self._pattern_keys]
 
     @functools.cached_property
     def _gate_keys(
@@ -471,7 +452,7 @@ class RoleSignals:
     ) -> list[tuple[str, frozenset[int]] | None]:
         """:func:`title_key` of each title and the families whose title patterns it contains
         (None for no title); :meth:`title_block` and :meth:`title_gate` read them."""
-        keys = self._keys()
+        keys = self._pattern_keys
         out: list[tuple[str, frozenset[int]] | None] = []
         for title in titles:
             if not title:
@@ -506,7 +487,7 @@ class RoleSignals:
         """
         n_fam = len(self.families)
         out = np.zeros((len(titles), n_fam + 1), dtype=np.float64)
-        keys = self._keys()
+        keys = self._pattern_keys
         cues, field, phrases = self._gate_keys
         if matches is None:
             matches = self.title_matches(titles)
@@ -581,7 +562,10 @@ class RoleSignals:
             lowered = [t.lower() for t in texts]
         hashed = self._phrase_hashes
         if hashed is not None:
-            counts, early = hashed.count(texts, lowered, n_fam)
+            counts, early = hashed.count(lowered, n_fam)
+            for row, (text, low) in enumerate(zip(texts, lowered, strict=True)):
+                if len(low) != len(text):  # the head is not low[:HEAD_CHARS]
+                    early[row] = self._early_by_strings(text, low)
         else:
             counts = np.zeros((len(texts), n_fam), dtype=np.int64)
             early = np.zeros((len(texts), n_fam), dtype=np.float64)
@@ -596,49 +580,48 @@ class RoleSignals:
 
     def _mentions_by_strings(self, text: str, low: str) -> tuple[list[int], list[float]]:
         """Phrase counts and early flags of each family, from the strings of the text."""
-        by_word, all_words = self._phrase_index
         # pattern_words(text) as bytes: every byte outside [a-z0-9+#] becomes a space
-        spaced = low.encode("ascii", "replace").translate(_RUN_SPACES)
-        runs = spaced.split()
+        runs = low.encode("ascii", "replace").translate(_RUN_SPACES).split()
         counts = [0] * len(self.families)
-        present = all_words.intersection(runs)  # a phrase occurs only if its words do
-        if not runs:  # pattern_key("") is two spaces: only a pattern without words is in it
-            present = frozenset([b""])
-        if present:
-            body = b" " + b" ".join(runs) + b" "  # pattern_key(text)
-            for word in present:
-                for phrase, words, families in by_word.get(word, ()):
-                    if words <= present:
-                        found = body.count(phrase)
-                        for f, times in families:
-                            counts[f] += times * found
+        body = b" " + b" ".join(runs) + b" "  # pattern_key(text)
+        for phrase, families in self._candidate_phrases(runs):
+            found = body.count(phrase)
+            for f, times in families:
+                counts[f] += times * found
         return counts, self._early_by_strings(text, low)
 
     def _early_by_strings(self, text: str, low: str) -> list[float]:
         """Which families' phrases :func:`pattern_key` of ``text[:HEAD_CHARS]`` contains."""
-        by_word, all_words = self._phrase_index
         if len(low) == len(text):  # then text[:HEAD_CHARS].lower() == low[:HEAD_CHARS]
             head_runs = low[:HEAD_CHARS].encode("ascii", "replace").translate(_RUN_SPACES).split()
         else:
             head_runs = [w.encode("ascii") for w in pattern_words(text[:HEAD_CHARS])]
         flags = [0.0] * len(self.families)
-        early = all_words.intersection(head_runs)
-        if not head_runs:
-            early = frozenset([b""])
-        if early:
-            head = b" " + b" ".join(head_runs) + b" "  # pattern_key(text[:HEAD_CHARS])
-            for word in early:
-                for phrase, words, families in by_word.get(word, ()):
-                    if words <= early and phrase in head:
-                        for f, _times in families:
-                            flags[f] = 1.0
+        head = b" " + b" ".join(head_runs) + b" "  # pattern_key(text[:HEAD_CHARS])
+        for phrase, families in self._candidate_phrases(head_runs):
+            if phrase in head:
+                for f, _times in families:
+                    flags[f] = 1.0
         return flags
+
+    def _candidate_phrases(
+        self, runs: list[bytes]
+    ) -> Iterator[tuple[bytes, list[tuple[int, int]]]]:
+        """The distinct pattern keys (with their ``(family, times)``) whose words all are
+        among the words ``runs`` of a text: the only ones its pattern key can contain."""
+        by_word, all_words = self._phrase_index
+        # pattern_key("") is two spaces: only a pattern without words is in it
+        present = all_words.intersection(runs) if runs else frozenset([b""])
+        for word in present:
+            for phrase, words, families in by_word.get(word, ()):
+                if words <= present:
+                    yield phrase, families
 
     @functools.cached_property
     def _phrase_times(self) -> dict[str, dict[int, int]]:
         """How many of each family's patterns every distinct pattern key is."""
         times: dict[str, dict[int, int]] = {}
-        for f, pats in enumerate(self._keys()):
+        for f, pats in enumerate(self._pattern_keys):
             for p in pats:
                 times.setdefault(p, {}).setdefault(f, 0)
                 times[p][f] += 1
@@ -661,7 +644,6 @@ class RoleSignals:
             words=np.asarray([len(p.split()) for p in phrases], dtype=np.int64),
             lookup={(term_hash(p), len(p)): i for i, p in enumerate(phrases)},
             families=[sorted(times[p].items()) for p in distinct],
-            signals=self,
         )
 
     @functools.cached_property

@@ -215,8 +215,13 @@ def word_analyzer(text: str) -> list[str]:
     ['build', 'rag', 'pipelines', 'langchain', 'build rag', 'rag pipelines', 'pipelines langchain']
     """
     # a _TOKEN match ends in a letter, digit, "+" or "#": nothing to strip
-    tokens = list(filterfalse(STOP_WORDS.__contains__, _TOKEN.findall(fold_lowered(text.lower()))))
-    return tokens + list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
+    return _with_bigrams(_TOKEN.findall(fold_lowered(text.lower())))
+
+
+def _with_bigrams(tokens: list[str]) -> list[str]:
+    """The tokens that are not stop words, then each neighbouring pair of them."""
+    kept = list(filterfalse(STOP_WORDS.__contains__, tokens))
+    return kept + list(map(" ".join, zip(kept, kept[1:], strict=False)))
 
 
 # Words of a title that say nothing about the family: seniority, contract
@@ -253,7 +258,7 @@ def normalize_title(title: str | None) -> str:
     if not title:
         return ""
     out = _BRACKETS.sub(" ", title.lower())
-    out = normalize_text(out)
+    out = fold_lowered(" ".join(out.split()))  # normalize_text of a lower-cased text
     out = _NON_WORD.sub(" ", out)
     out = _TITLE_NOISE.sub(" ", out)
     return _SPACES.sub(" ", out).strip()
@@ -277,10 +282,12 @@ def title_words(title: str | None) -> list[str]:
     >>> title_words("Senior Data Scientist, Search")
     ['w:datascientist', 'w:search', 'w:datascientist search']
     """
-    tokens = [t for t in normalize_title(title).split() if t not in STOP_WORDS]
-    return [f"w:{t}" for t in tokens] + [
-        f"w:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)
-    ]
+    return _title_words(normalize_title(title))
+
+
+def _title_words(folded: str) -> list[str]:
+    """:func:`title_words` of a title already folded by :func:`normalize_title`."""
+    return ["w:" + term for term in _with_bigrams(folded.split())]
 
 
 def title_analyzer(title: str | None, *, ngram_range: tuple[int, int] = (2, 5)) -> list[str]:
@@ -307,14 +314,15 @@ def title_analyzer(title: str | None, *, ngram_range: tuple[int, int] = (2, 5)) 
     ['c: ai', 'c:ai ', 'c: en', 'c:eng']
     """
     low, high = ngram_range
+    folded = normalize_title(title)
     grams: list[str] = []
-    for word in normalize_title(title).split():
+    for word in folded.split():
         padded = f" {word} "
         for n in range(low, high + 1):
             if n > len(padded):
                 break
             grams.extend(f"c:{padded[i : i + n]}" for i in range(len(padded) - n + 1))
-    return grams + title_words(title)
+    return grams + _title_words(folded)
 
 
 def split_title(text: str) -> tuple[str | None, str]:
