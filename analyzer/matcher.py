@@ -263,15 +263,30 @@ def _is_lowercased(doc: Doc) -> bool:
 _SEPARATORS = frozenset({"-", "/", "–", "—"})
 
 
+class WindowWords(dict):
+    """Lower-case token hash -> the word as context windows compare it ("" for whitespace
+    and separators), filled on first use and shared by every Doc of a vocabulary."""
+
+    def __init__(self, strings: Any) -> None:
+        super().__init__()
+        self._strings = strings
+
+    def __missing__(self, key: int) -> str:
+        text = self._strings[key]
+        word = self[key] = "" if text.isspace() or text in _SEPARATORS else text
+        return word
+
+
 class _TokenView:
     """Lower-case token texts of a Doc, looked up as the context windows of rules need them."""
 
-    def __init__(self, doc: Doc, lowers: Any = None) -> None:
+    def __init__(self, doc: Doc, lowers: Any = None, words: WindowWords | None = None) -> None:
         self._strings = doc.vocab.strings
         if lowers is None:
             lowers = doc.to_array(LOWER)
         self._hashes: list[int] = lowers.tolist()
         self._lowers: dict[int, str] = {}
+        self._words = WindowWords(self._strings) if words is None else words
 
     def lower(self, i: int) -> str:
         """The lower-case text of token ``i`` ("" for whitespace, which rules skip)."""
@@ -283,10 +298,8 @@ class _TokenView:
 
     def window(self, start: int, end: int) -> str:
         """Tokens ``start:end`` joined by spaces, without whitespace or separators."""
-        lo, hi = max(0, start), min(len(self._hashes), end)
-        known, lower = self._lowers.get, self.lower
-        words = [known(i) or lower(i) for i in range(lo, hi)]
-        return " " + " ".join(w for w in words if w and w not in _SEPARATORS) + " "
+        words = map(self._words.__getitem__, self._hashes[max(0, start) : max(0, end)])
+        return " " + " ".join(filter(None, words)) + " "
 
     def neighbour(self, index: int, step: int) -> str:
         """The nearest non-space token from ``index`` in direction ``step``."""
@@ -332,13 +345,19 @@ class PreparedRule:
 
 def _case_fits(surface: str, forms: set[str]) -> bool:
     """A case-sensitive alias: the exact spelling, or the same capital initial and not all
-    lower case ("BedRock" for "Bedrock", never "bedrock")."""
-    surface = surface.replace(" ", "")
+    lower case ("BedRock" for "Bedrock", never "bedrock"). ``surface`` has no spaces."""
     if surface in forms:
         return True
     return not surface.islower() and any(
         form[:1].isupper() and form[:1] == surface[:1] for form in forms
     )
+
+
+def _surface(doc: Doc, start: int, end: int) -> str:
+    """The text of tokens ``start:end`` without the spaces between them."""
+    if end - start == 1:
+        return doc[start].text
+    return "".join([token.text for token in doc[start:end]])
 
 
 def rule_holds(
@@ -362,7 +381,7 @@ def rule_holds(
     """
     if (
         rule.case_sensitive
-        and not _case_fits(doc[start:end].text, forms)
+        and not _case_fits(_surface(doc, start, end), forms)
         and not (lowercased() if callable(lowercased) else lowercased)
     ):
         return False
@@ -423,6 +442,7 @@ class SkillMatcher(Pipe):
         self._docs_checked = 0  # Docs checked for pending patterns since patterns were added
         self._pieces: dict[str, tuple[list[str], list[bool]]] = {}  # pattern -> its tokens
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._window_words = WindowWords(nlp.vocab.strings)
         if not Doc.has_extension("skills"):
             Doc.set_extension("skills", getter=_doc_skills)
 
@@ -598,7 +618,7 @@ class SkillMatcher(Pipe):
             key = self._keys[vocab_strings[match_id]]
             rule = key.rule
             if rule is not None:
-                view = view or _TokenView(doc, lowers)
+                view = view or _TokenView(doc, lowers, self._window_words)
                 if not rule_holds(
                     rule, key.forms, doc, start, end, lowercased=is_lowercased, view=view
                 ):
@@ -693,19 +713,18 @@ def _key_id(key: _Key) -> str:
 def _longest(
     found: list[tuple[int, int, T]], key: Callable[[T], str] = _key_id
 ) -> list[tuple[int, int, T]]:
-    """:func:`resolve_overlaps` over ``(start, end, item)`` triples; ``key`` gives the skill id."""
-    ordered = sorted(found, key=lambda f: (f[0] - f[1], f[0], key(f[2])))
+    """:func:`resolve_overlaps` over ``(start, end, item)`` triples; ``key`` gives the skill id.
+
+    Ordered by start, longest first, a span lies inside another exactly when an earlier
+    one reaches its end: one sweep keeps the rest, already in position order.
+    """
     kept: list[tuple[int, int, T]] = []
-    # The furthest end of a kept span per start token: a span lies inside a kept one when
-    # a start within the longest span's length before it reaches its end (linear, not n^2).
-    reach: dict[int, int] = {}
-    longest = ordered[0][1] - ordered[0][0] if ordered else 0
-    for found_span in ordered:
-        start, end = found_span[0], found_span[1]
-        if not any(reach.get(s, -1) >= end for s in range(max(0, end - longest), start + 1)):
+    reach = -1
+    for found_span in sorted(found, key=lambda f: (f[0], -f[1], key(f[2]))):
+        if found_span[1] > reach:
             kept.append(found_span)
-            reach[start] = max(reach.get(start, -1), end)
-    return sorted(kept, key=lambda f: (f[0], f[1], key(f[2])))
+            reach = found_span[1]
+    return kept
 
 
 def _doc_skills(doc: Doc) -> tuple[str, ...]:

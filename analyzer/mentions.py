@@ -13,6 +13,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import compress
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -102,20 +103,67 @@ def _word_kind(raw: str) -> tuple[str, int]:
     return word, _NAME
 
 
-def _in_a_list(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is an item of a list: after ", ", "/", "/ " or "(", or
-    before ",", "/" or ")" ("Python, Polaris, SQL")."""
-    if text[end : end + 1] in _LIST_AFTER:
-        return True
-    before = text[start - 1 : start] if start else ""
-    if before in _LIST_OPEN:
-        return True
-    return before == " " and start >= 2 and text[start - 2] in _LIST_SEPARATORS
-
-
 _LIST_AFTER = frozenset({",", "/", ")"})
 _LIST_OPEN = frozenset({"/", "("})
 _LIST_SEPARATORS = frozenset({",", "/"})
+MAX_CHUNKS = 50_000
+"""Distinct chunks :data:`CHUNK_WORDS` remembers; it starts afresh when it would hold more."""
+
+ChunkWord = tuple[int, int, str, int, bool]
+"""``(start, end, word, kind, needs_separator)`` of a tool-like word inside a chunk."""
+
+
+class ChunkWords(dict[str, tuple[ChunkWord, ...]]):
+    """Whitespace-free chunk -> the words in it that may be unknown terms, worked out once.
+
+    ``_WORD`` never matches whitespace and its look-behind only looks at characters of the
+    chunk (or the whitespace before it), so a chunk's words are the same wherever it
+    stands. Words that are never tool-like are left out, and so are capitalised names
+    that cannot be list items: the characters around them inside the chunk decide that,
+    except for a name that opens the chunk, which is a list item only after ", " or "/ "
+    (``needs_separator``: checked in the text).
+    """
+
+    def __init__(self, max_size: int = MAX_CHUNKS) -> None:
+        super().__init__()
+        self.max_size = max_size
+
+    def __missing__(self, chunk: str) -> tuple[ChunkWord, ...]:
+        found: list[ChunkWord] = []
+        for m in _WORD.finditer(chunk):
+            word, kind = _word_kind(m.group())
+            if kind == _SKIP:
+                continue
+            start, end = m.span()
+            needs_separator = False
+            if kind == _NAME and not (
+                chunk[end : end + 1] in _LIST_AFTER or chunk[start - 1 : start] in _LIST_OPEN
+            ):
+                if start:
+                    continue  # inside the chunk, with no list around it
+                needs_separator = True
+            found.append((start, end, word, kind, needs_separator))
+        if len(self) >= self.max_size:
+            self.clear()
+        words = self[chunk] = tuple(found)
+        return words
+
+
+CHUNK_WORDS = ChunkWords()
+
+
+def _chunk_offset(text: str, chunk: str, cursor: int, *, skip: int = 0) -> int:
+    """Offset of the first whole occurrence of ``chunk`` (whitespace or an end around it)
+    at or after ``cursor``, passing over ``skip`` whole occurrences first."""
+    size = len(text)
+    pos = cursor - 1
+    for _ in range(skip + 1):
+        pos = text.find(chunk, pos + 1)
+        while (pos > 0 and not text[pos - 1].isspace()) or (
+            pos + len(chunk) < size and not text[pos + len(chunk)].isspace()
+        ):
+            pos = text.find(chunk, pos + 1)
+    return pos
 
 
 def unknown_terms(
@@ -155,25 +203,43 @@ def unknown_terms(
     starts = [s for s, _ in spans]
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
-    for m in _WORD.finditer(text):
-        word, kind = _word_kind(m.group())
-        if kind == _SKIP:
-            continue
-        pos = m.start()
-        if kind == _NAME and not _in_a_list(text, pos, m.end()):
-            continue
-        i = bisect.bisect_right(starts, pos) - 1
-        if i >= 0 and spans[i][0] <= pos < spans[i][1]:
-            continue  # inside a skill span
-        if kind == _NAME:
-            near = (i >= 0 and pos - spans[i][1] < 40) or (
-                i + 1 < len(spans) and spans[i + 1][0] - m.end() < 40
-            )
-            if not near:
+    chunks = text.split()
+    words_of = list(map(CHUNK_WORDS.__getitem__, chunks))
+    cursor = 0  # the end of the last chunk whose offset is known
+    passed: dict[str, int] = {}  # chunks since then whose offsets were not needed
+    # only chunks holding a candidate word, in order
+    for index in compress(range(len(chunks)), words_of):
+        chunk = chunks[index]
+        words = words_of[index]
+        if words[0][4] and not (index and chunks[index - 1][-1] in "/,"):
+            # a name opening the chunk, with no separator before it, is not a list item
+            if len(words) == 1:
+                passed[chunk] = passed.get(chunk, 0) + 1
                 continue
-        if taxonomy.find(word) is not None:
-            continue
-        counts[word] += 1
-        first.setdefault(word, pos)
+            words = words[1:]
+        offset = _chunk_offset(text, chunk, cursor, skip=passed.get(chunk, 0))
+        cursor = offset + len(chunk)
+        if passed:
+            passed.clear()
+        for rel_start, rel_end, word, kind, needs_separator in words:
+            pos = offset + rel_start
+            if needs_separator and not (
+                pos >= 2 and text[pos - 1] == " " and text[pos - 2] in _LIST_SEPARATORS
+            ):
+                continue  # a capitalised name that is not a list item
+            i = bisect.bisect_right(starts, pos) - 1
+            if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+                continue  # inside a skill span
+            if kind == _NAME:
+                end = offset + rel_end
+                near = (i >= 0 and pos - spans[i][1] < 40) or (
+                    i + 1 < len(spans) and spans[i + 1][0] - end < 40
+                )
+                if not near:
+                    continue
+            if taxonomy.find(word) is not None:
+                continue
+            counts[word] += 1
+            first.setdefault(word, pos)
     ranked = sorted(counts, key=lambda t: (-counts[t], first[t]))
     return tuple(ranked[:limit])

@@ -297,3 +297,25 @@ def test_word_analyzer_keeps_its_plain_definition(text: str) -> None:
     tokens = [w for w in tokens if w and w not in STOP_WORDS]
     bigrams = [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
     assert word_analyzer(text) == tokens + bigrams
+
+
+SPAN_TRIPLES = st.lists(
+    st.tuples(st.integers(0, 12), st.integers(1, 5), st.sampled_from(["a", "b", "c"])).map(
+        lambda t: (t[0], t[0] + t[1], t[2])
+    ),
+    max_size=25,
+)
+
+
+@given(found=SPAN_TRIPLES)
+@settings(max_examples=300, deadline=None)
+def test_overlap_sweep_keeps_exactly_the_spans_no_other_contains(found) -> None:
+    from analyzer.matcher import _longest
+
+    def contains(outer, inner) -> bool:
+        same = outer[:2] == inner[:2]
+        inside = outer[0] <= inner[0] and inner[1] <= outer[1]
+        return inside and (not same or outer[2] < inner[2])
+
+    plain = sorted({f for f in found if not any(contains(o, f) for o in found)})
+    assert _longest(found, key=str) == plain
