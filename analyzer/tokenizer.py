@@ -3,13 +3,14 @@
 ``skillgap.tokenizer.v1`` is spaCy's English :class:`~spacy.tokenizer.Tokenizer`
 with extra prefix, suffix and infix rules for Markdown residue and inline tags.
 ``skillgap.tokenizer.v2`` (:class:`FastTokenizer`) gives exactly the same
-tokens at about a third of the cost once warm: one regular expression cuts the
-text into whitespace-delimited chunks and whitespace runs, each distinct chunk
-is split once by the v1 rules and remembered as vocabulary ids, and the Doc is
-built from those ids. spaCy's tokenizer treats every whitespace-delimited chunk
-on its own, so the memo cannot change the result; it only skips the per-chunk
-work and spaCy's per-character loop. Short texts with an unseen chunk (taxonomy
-phrases) go to the v1 rules directly.
+tokens at about a quarter of the cost once warm: ``str.split(" ")`` cuts the
+text at its single spaces (a text with a space after other whitespace, rare,
+is cut by a regular expression into chunks and whitespace runs instead), each
+distinct piece is split once by the v1 rules and remembered as vocabulary ids,
+and the Doc is built from those ids. spaCy's tokenizer treats every
+whitespace-delimited chunk on its own, so the memo cannot change the result; it
+only skips the per-chunk work and spaCy's per-character loop. Short texts with
+an unseen piece (taxonomy phrases) go to the v1 rules directly.
 
 Both are registered (and published under the ``spacy_tokenizers`` entry point)
 so that ``spacy.blank`` builds them by name and saved pipelines load them.
@@ -53,6 +54,9 @@ _ITEMS = re.compile(r"\S+ ?|\s+")
 
 ``\\s`` and spaCy's tokenizer agree on what is whitespace (``str.isspace``).
 """
+_SPACE_AFTER_WHITESPACE = re.compile(r" (?<=\s )")
+"""A space that follows whitespace: where a text is not cut at its single spaces (a literal
+space first, fast to scan for)."""
 
 
 def _tokenizer_exceptions(exceptions: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +106,7 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
 
 
 class FastTokenizer:
-    """The v1 tokens, cut by one regular expression and a memo of how each chunk splits.
+    """The v1 tokens, from a memo of how each piece of text between single spaces splits.
 
     ``doc.text == text`` for every text: a chunk followed by exactly one space
     gets ``whitespace_ == " "``, any other whitespace becomes a token, as in spaCy.
@@ -114,32 +118,75 @@ class FastTokenizer:
     splitter : Tokenizer
         Splits chunks never seen before (the v1 rules); its tokens are the result.
     max_cache : int
-        Distinct chunks remembered; the memo is emptied when it would grow past this.
+        Distinct pieces (and chunks) remembered; a memo is emptied when it would grow
+        past this.
     """
 
     def __init__(self, vocab: Vocab, splitter: Tokenizer, *, max_cache: int = DEFAULT_MAX_CACHE):
         self.vocab = vocab
         self.splitter = splitter
         self.max_cache = max_cache
-        # chunk (with its trailing space, if any) -> token orth ids / whitespace flags;
-        # Doc() looks ids up much faster than it hashes strings
+        # item (a chunk with its trailing space, if any, or a whitespace run) -> token orth
+        # ids / whitespace flags; Doc() looks ids up much faster than it hashes strings
         self._orths: dict[str, tuple[int, ...]] = {}
         self._spaces: dict[str, tuple[bool, ...]] = {}
+        # piece (the text between two single spaces) -> token orth ids / whitespace flags
+        # of the piece followed by a space
+        self._piece_orths: dict[str, tuple[int, ...]] = {}
+        self._piece_spaces: dict[str, tuple[bool, ...]] = {}
 
     def clear(self) -> None:
         """Forget how chunks split (the tokens do not change)."""
         self._orths.clear()
         self._spaces.clear()
+        self._piece_orths.clear()
+        self._piece_spaces.clear()
 
     def __call__(self, text: str) -> Doc:
         """Tokenise ``text``."""
         try:
-            return self._tokenize(text)
+            if text[:1] == " " or _SPACE_AFTER_WHITESPACE.search(text):
+                return self._tokenize(text)
+            return self._tokenize_pieces(text)
         except KeyError:
             # a remembered string left the vocabulary (a memory zone ended, or the
-            # vocabulary was reloaded): start the memo afresh
+            # vocabulary was reloaded), or the memo started afresh while learning: start
+            # the memo afresh
             self.clear()
             return self._tokenize(text)
+
+    def _tokenize_pieces(self, text: str) -> Doc:
+        """Tokenise a text in which every space follows a non-space: cut at single spaces.
+
+        Each piece but the last is followed by exactly one space, its last token's
+        ``whitespace_``; a piece may hold other whitespace ("line\nNext").
+        """
+        pieces = text.split(" ")
+        orths_of = self._piece_orths
+        try:
+            words = list(chain.from_iterable(map(orths_of.__getitem__, pieces)))
+        except KeyError:
+            if len(pieces) <= _SHORT:
+                return self.splitter(text)  # cheaper than learning for a phrase
+            self._learn_pieces(set(pieces).difference(orths_of))
+            words = list(chain.from_iterable(map(orths_of.__getitem__, pieces)))
+        spaces = list(chain.from_iterable(map(self._piece_spaces.__getitem__, pieces)))
+        if pieces[-1]:
+            spaces[-1] = False  # the last piece has no space after it
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def _learn_pieces(self, pieces: set[str]) -> None:
+        """Remember the tokens of each piece: those of its chunks and whitespace runs."""
+        if len(self._piece_orths) + len(pieces) > self.max_cache:
+            self._piece_orths.clear()
+            self._piece_spaces.clear()
+        items_of = {piece: _ITEMS.findall(piece) for piece in pieces}
+        self._learn(set(chain.from_iterable(items_of.values())).difference(self._orths))
+        orths_of = self._orths
+        for piece, items in items_of.items():
+            orths = tuple(chain.from_iterable(map(orths_of.__getitem__, items)))
+            self._piece_orths[piece] = orths
+            self._piece_spaces[piece] = _flags(len(orths), True)
 
     def _tokenize(self, text: str) -> Doc:
         items = _ITEMS.findall(text)
@@ -228,7 +275,7 @@ class FastTokenizer:
 @functools.cache
 def _flags(n_tokens: int, spaced: bool) -> tuple[bool, ...]:
     """The whitespace flags of a chunk's tokens (shared tuples)."""
-    return (False,) * (n_tokens - 1) + (spaced,)
+    return (False,) * (n_tokens - 1) + (spaced,) if n_tokens else ()
 
 
 def _unpickle(vocab: Vocab, splitter: Tokenizer, max_cache: int) -> FastTokenizer:
