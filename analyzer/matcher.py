@@ -437,6 +437,7 @@ class SkillMatcher(Pipe):
         self.taxonomy_version: str | None = None
         self._patterns: list[Pattern] = []
         self._keys: dict[str, _Key] = {}
+        self._key_of_id: dict[int, _Key] = {}  # the same, by the PhraseMatcher's match id
         self._pending: dict[str, list[int]] = {}
         self._seen: set[int] = set()  # LOWER hashes of every token form seen so far
         self._docs_checked = 0  # Docs checked for pending patterns since patterns were added
@@ -466,6 +467,7 @@ class SkillMatcher(Pipe):
         """Remove every pattern."""
         self._patterns = []
         self._keys = {}
+        self._key_of_id = {}
         self._pending = {}
         self._pieces = {}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -506,6 +508,7 @@ class SkillMatcher(Pipe):
                     skill_hash=strings.add(pattern.skill_id),
                     category_hash=strings.add(pattern.category),
                 )
+                self._key_of_id[strings.add(key)] = entry  # the id PhraseMatcher reports
             entry.forms.add(pattern.text.replace(" ", ""))
             self._pending.setdefault(activation_word(pattern.text), []).append(index)
 
@@ -586,9 +589,7 @@ class SkillMatcher(Pipe):
     def __call__(self, doc: Doc) -> Doc:
         error_handler = self.get_error_handler()
         try:
-            self._ensure_patterns()
-            spans = self.match(doc)
-            self.set_annotations(doc, spans)
+            self.annotate(doc)
             return doc
         except TaxonomyError:
             raise
@@ -600,8 +601,30 @@ class SkillMatcher(Pipe):
         for doc in stream:
             yield self(doc)
 
+    def annotate(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """Match ``doc`` and write its spans (what calling the component does); return
+        ``(start_char, end_char, skill id)`` of every span now under the spans key.
+
+        Reading the offsets back from ``doc.spans`` would build every Span again.
+        """
+        self._ensure_patterns()
+        kept = self._kept(doc)
+        spans = _spans(doc, kept)
+        if not (self.overwrite or self.spans_key not in doc.spans):
+            self.set_annotations(doc, spans)
+            return [(s.start_char, s.end_char, s.id_) for s in doc.spans[self.spans_key]]
+        self.set_annotations(doc, spans)
+        return [
+            (span.start_char, span.end_char, key.skill_id)
+            for span, (_start, _end, key) in zip(spans, kept, strict=True)
+        ]
+
     def match(self, doc: Doc) -> list[Span]:
         """Skill spans of ``doc``: rules applied, overlaps resolved, sorted."""
+        return _spans(doc, self._kept(doc))
+
+    def _kept(self, doc: Doc) -> list[tuple[int, int, _Key]]:
+        """``(start, end, key)`` of the skill spans of ``doc``, as :meth:`match` gives them."""
         lowers = doc.to_array(LOWER)
         self._activate(doc, lowers)
         lowercased: list[bool] = []  # read only when a case-sensitive alias is spelled otherwise
@@ -613,9 +636,9 @@ class SkillMatcher(Pipe):
 
         view: _TokenView | None = None
         candidates: list[tuple[int, int, _Key]] = []
-        vocab_strings = self.nlp.vocab.strings
+        key_of_id = self._key_of_id
         for match_id, start, end in self.matcher(doc):
-            key = self._keys[vocab_strings[match_id]]
+            key = key_of_id[match_id]
             rule = key.rule
             if rule is not None:
                 view = view or _TokenView(doc, lowers, self._window_words)
@@ -624,10 +647,7 @@ class SkillMatcher(Pipe):
                 ):
                     continue
             candidates.append((start, end, key))
-        return [
-            Span(doc, start, end, label=key.category_hash, span_id=key.skill_hash)
-            for start, end, key in _longest(candidates)
-        ]
+        return _longest(candidates)
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         """Write ``spans`` to ``doc.spans[self.spans_key]``."""
@@ -690,6 +710,13 @@ class SkillMatcher(Pipe):
         self.overwrite = cfg.get("overwrite", self.overwrite)
         self.add_patterns(Pattern.from_json(p) for p in patterns)
         self.taxonomy_version = cfg.get("taxonomy_version")
+
+
+def _spans(doc: Doc, kept: list[tuple[int, int, _Key]]) -> list[Span]:
+    return [
+        Span(doc, start, end, label=key.category_hash, span_id=key.skill_hash)
+        for start, end, key in kept
+    ]
 
 
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:

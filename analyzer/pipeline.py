@@ -138,8 +138,10 @@ def _read(
     title: str | None,
     certifications: CertificationFinder | None,
     text: str | None,
+    spans: list[tuple[int, int, str]] | None = None,
 ) -> dict[str, Any]:
-    """Every field of the :class:`Analysis` of ``doc`` but its role."""
+    """Every field of the :class:`Analysis` of ``doc`` but its role (``spans``: the skill
+    spans as :meth:`SkillMatcher.annotate` returns them, when the caller has them)."""
     text = doc.text if text is None else text
     title = title if title is not None else guess_title(text)
     structure = read_structure(text)
@@ -150,7 +152,7 @@ def _read(
     found: dict[str, dict[str, Any]] = {}
     ecosystems = dict.fromkeys(ECOSYSTEMS, 0)
     ecosystem_of = _ecosystem_index(taxonomy)
-    spans = _skill_spans(doc)
+    spans = _skill_spans(doc) if spans is None else spans
     listed: list[tuple[int, int, str]] = []  # kept mentions, for "A or B" alternatives
     for start, end, skill_id, section, c_start, c_end in _kept_spans(spans, structure, title_end):
         listed.append((start, end, skill_id))
@@ -417,15 +419,26 @@ def analyze(
             f"{posting.source if source == '-' else source}: empty (no text to analyse)"
         )
     taxonomy, nlp, certs = _engine(taxonomy)
-    doc = nlp(posting.text)
-    return interpret(
+    doc, spans = _parse(nlp, posting.text)
+    reading = _read(
         doc,
         taxonomy,
         source=source if source != "-" else posting.source,
         title=title if title is not None else posting.title,
         certifications=certs,
         text=posting.text,
+        spans=spans,
     )
+    return _with_roles([reading])[0]
+
+
+def _parse(nlp: Language, text: str) -> tuple[Doc, list[tuple[int, int, str]]]:
+    """``nlp(text)`` and the offsets of its skill spans, from the pipeline's own components
+    (the tokenizer and the skill matcher; :func:`build_nlp` adds nothing else)."""
+    doc = nlp.make_doc(text)
+    matcher = nlp.get_pipe(FACTORY)
+    assert isinstance(matcher, SkillMatcher)
+    return doc, matcher.annotate(doc)
 
 
 def analyze_many(
@@ -446,7 +459,8 @@ def analyze_many(
         postings (forked; where processes cannot be forked, spaCy's own ``n_process``
         runs the tokenizer and matcher in them). Output order is preserved.
     batch_size : int
-        Texts per batch handed to spaCy.
+        Postings whose role families are classified together (one matrix product), and
+        postings per chunk sent to a worker process.
 
     Yields
     ------
@@ -468,14 +482,8 @@ def analyze_many(
         )
         return
 
-    def stream() -> Iterator[tuple[str, Posting]]:
-        for posting in postings():
-            yield posting.text, posting
-
     pending: list[dict[str, Any]] = []
-    for doc, posting in nlp.pipe(
-        stream(), as_tuples=True, n_process=n_process, batch_size=batch_size
-    ):
+    for doc, posting, spans in _parsed(nlp, postings(), n_process, batch_size):
         pending.append(
             _read(
                 doc,
@@ -484,12 +492,28 @@ def analyze_many(
                 title=posting.title,
                 certifications=certs,
                 text=posting.text,
+                spans=spans,
             )
         )
         if len(pending) >= batch_size:
             yield from _with_roles(pending)
             pending = []
     yield from _with_roles(pending)
+
+
+def _parsed(
+    nlp: Language, postings: Iterable[Posting], n_process: int, batch_size: int
+) -> Iterator[tuple[Doc, Posting, list[tuple[int, int, str]] | None]]:
+    """``(doc, posting, skill span offsets)`` of each posting, in order; in one process the
+    offsets come with the spans, from spaCy's worker processes they are read from the Doc."""
+    if n_process == 1:
+        for posting in postings:
+            doc, spans = _parse(nlp, posting.text)
+            yield doc, posting, spans
+        return
+    pairs = ((posting.text, posting) for posting in postings)
+    for doc, posting in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        yield doc, posting, None
 
 
 def extract_skill_ids(

@@ -174,6 +174,24 @@ def test_factory_in_a_fresh_pipeline_uses_the_bundled_taxonomy() -> None:
     assert {"pytorch", "kubernetes"} <= set(doc._.skills)
 
 
+def test_annotate_returns_the_offsets_of_the_spans_it_writes(nlp) -> None:
+    text = "Python, CI/CD and fine-tuning"
+    doc = nlp.make_doc(text)
+    offsets = nlp.get_pipe(FACTORY).annotate(doc)
+    assert offsets == [(0, 6, "python"), (8, 13, "ci_cd"), (18, 29, "fine_tuning")]
+    assert offsets == [(s.start_char, s.end_char, s.id_) for s in doc.spans["skills"]]
+
+
+def test_annotate_without_overwrite_returns_the_merged_spans(nlp) -> None:
+    component = SkillMatcher(nlp, "merge", overwrite=False)
+    component.add_patterns(nlp.get_pipe(FACTORY).patterns)
+    doc = nlp.make_doc("Python and CI/CD")
+    doc.spans["skills"] = [doc.char_span(11, 16, label="mine", span_id="ci_cd_mine")]
+    offsets = component.annotate(doc)
+    assert offsets == [(0, 6, "python"), (11, 16, "ci_cd")]
+    assert offsets == [(s.start_char, s.end_char, s.id_) for s in doc.spans["skills"]]
+
+
 def test_entry_point_is_published() -> None:
     names = {ep.name: ep.value for ep in entry_points(group="spacy_factories")}
     assert names[FACTORY] == "analyzer.matcher:make_skill_matcher"
