@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-import yaml
-
 from analyzer.errors import TaxonomyError
 from analyzer.safety import write_csv
 from analyzer.taxonomy import Taxonomy, alias_key, env_overlays, load_taxonomy
@@ -632,6 +630,8 @@ def write_details(details: Sequence[dict[str, Any]], fmt: str, stream: TextIO) -
         json.dump(list(details), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
         return
+    import yaml
+
     for number, detail in enumerate(details):
         if number:
             stream.write("---\n")

@@ -168,11 +168,15 @@ def _read(
                 level = "required"
             else:
                 level = "mentioned"
-        if c_start not in years_by_clause:
-            years_by_clause[c_start] = [y for y in years_found if c_start <= y[0] < c_end]
-        years = _years_for(years_by_clause[c_start], start, c_start, c_end)
-        entry = found.setdefault(skill_id, {"level": level, "years": None, "evidence": []})
-        if REQUIREMENT_ORDER[level] < REQUIREMENT_ORDER[entry["level"]]:
+        clause_years = years_by_clause.get(c_start)
+        if clause_years is None:
+            clause_years = [y for y in years_found if c_start <= y[0] < c_end]
+            years_by_clause[c_start] = clause_years
+        years = _years_for(clause_years, start, c_start, c_end) if clause_years else None
+        entry = found.get(skill_id)
+        if entry is None:
+            entry = found[skill_id] = {"level": level, "years": None, "evidence": []}
+        elif REQUIREMENT_ORDER[level] < REQUIREMENT_ORDER[entry["level"]]:
             entry["level"] = level
         if years is not None and (entry["years"] is None or years > entry["years"]):
             entry["years"] = years

@@ -453,14 +453,17 @@ class RoleModel:
 
         block_names = self.signals.block_names()
         index: list[int] = []
+        of_block: dict[str, list[int]] = {}  # an ``ambiguous_`` copy shares its block's names
         for block_name, size in self.blocks:
             name = block_name.removeprefix("ambiguous_")
-            if name == "words":
-                index += [at(f"word:{term}") for term in self.word_terms]
-            elif name in ("title", "title_patterns", "title_gate"):
-                index += [at("title")] * size
-            else:  # "mentions" or "skills"
-                index += [at(n) for n in block_names[name]]
+            if name not in of_block:
+                if name == "words":
+                    of_block[name] = [at(f"word:{term}") for term in self.word_terms]
+                elif name in ("title", "title_patterns", "title_gate"):
+                    of_block[name] = [at("title")] * size
+                else:  # "mentions" or "skills"
+                    of_block[name] = [at(n) for n in block_names[name]]
+            index += of_block[name]
         centered = (self.coef - self.coef.mean(axis=0)) / self.temperature
         return names, np.asarray(index, dtype=np.intp), centered
 

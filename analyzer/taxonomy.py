@@ -21,7 +21,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from analyzer.errors import TaxonomyError
@@ -70,13 +69,15 @@ def default_taxonomy_dir() -> Path:
 
 @functools.cache
 def _contract(name: str) -> Any:
-    """A contract YAML file, parsed once (libyaml when available)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(_contract_file(name), Loader=loader)  # noqa: S506 - a safe loader
+    """A contract YAML file, parsed once (served from the parse cache when it can be)."""
+    data = resources.files("analyzer").joinpath("contract", name).read_bytes()
+    return cached_parse(data, _parse_safe_yaml)
 
 
-def _contract_file(name: str) -> str:
-    return resources.files("analyzer").joinpath("contract", name).read_text(encoding="utf-8")
+def _parse_safe_yaml(data: bytes) -> Any:
+    from analyzer.yaml_loader import load_safe
+
+    return load_safe(data.decode("utf-8"))
 
 
 @functools.cache
@@ -113,50 +114,20 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _parse_yaml(path: Path, data: bytes) -> Any:
+    # imported only when a file is not in the parse cache: a cold start rarely needs YAML
+    from analyzer.yaml_loader import YAMLError, load_unique_keys
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TaxonomyError(f"{path}: cannot be read ({exc})") from None
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
+        return load_unique_keys(text)
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "?"
         problem = getattr(exc, "problem", None) or str(exc)
         raise TaxonomyError(f"{path}: [{where}] invalid YAML: {problem}") from None
-
-
-# The C parser (libyaml) when available: about ten times faster on the shipped files.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _UniqueKeyLoader(_SafeLoader):
-    """Safe YAML loader that refuses duplicate mapping keys instead of keeping the last."""
-
-
-def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-# YAML 1.2 booleans only: in YAML 1.1 the words yes/no/on/off are booleans, which silently
-# turns context words such as ``no`` or ``on`` into True/False. Only true/false are booleans here.
-_UniqueKeyLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_UniqueKeyLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 def _entry_label(items: list[Any], index: Any) -> str:

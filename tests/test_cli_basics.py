@@ -149,3 +149,29 @@ def test_analyze_and_batch_never_import_scikit_learn_or_pandas(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "heavy:"
+
+
+_YAML_CHECK = """
+import sys
+from click.testing import CliRunner
+from analyzer.cli import cli
+result = CliRunner().invoke(cli, sys.argv[1:])
+assert result.exit_code == 0, result.output
+print("yaml:" + str("yaml" in sys.modules))
+"""
+
+
+def test_a_warm_analyze_reads_the_taxonomy_without_yaml(repo_root: Path) -> None:
+    """Once the parse cache holds the taxonomy and contract files, no YAML is parsed."""
+    sample = repo_root / "samples" / "postings" / "ml-engineer-aws.txt"
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _YAML_CHECK, "analyze", str(sample), "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        for _ in range(2)
+    ]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert runs[-1].stdout.strip().splitlines()[-1] == "yaml:False"
