@@ -162,14 +162,9 @@ class FastTokenizer:
         ``whitespace_``; a piece may hold other whitespace ("line\nNext").
         """
         pieces = text.split(" ")
-        orths_of = self._piece_orths
-        try:
-            words = list(chain.from_iterable(map(orths_of.__getitem__, pieces)))
-        except KeyError:
-            if len(pieces) <= _SHORT:
-                return self.splitter(text)  # cheaper than learning for a phrase
-            self._learn_pieces(set(pieces).difference(orths_of))
-            words = list(chain.from_iterable(map(orths_of.__getitem__, pieces)))
+        words = self._remembered(pieces, self._piece_orths, self._learn_pieces)
+        if words is None:
+            return self.splitter(text)  # cheaper than learning for a phrase
         spaces = list(chain.from_iterable(map(self._piece_spaces.__getitem__, pieces)))
         if pieces[-1]:
             spaces[-1] = False  # the last piece has no space after it
@@ -189,17 +184,28 @@ class FastTokenizer:
             self._piece_spaces[piece] = _flags(len(orths), True)
 
     def _tokenize(self, text: str) -> Doc:
+        """Tokenise any text: cut into chunks with their single trailing space and
+        whitespace runs."""
         items = _ITEMS.findall(text)
-        orths_of = self._orths
-        try:
-            words = list(chain.from_iterable(map(orths_of.__getitem__, items)))
-        except KeyError:
-            if len(items) <= _SHORT:
-                return self.splitter(text)  # cheaper than learning for a phrase
-            self._learn(set(items).difference(orths_of))
-            words = list(chain.from_iterable(map(orths_of.__getitem__, items)))
+        words = self._remembered(items, self._orths, self._learn)
+        if words is None:
+            return self.splitter(text)  # cheaper than learning for a phrase
         spaces = list(chain.from_iterable(map(self._spaces.__getitem__, items)))
         return Doc(self.vocab, words=words, spaces=spaces)
+
+    @staticmethod
+    def _remembered(
+        keys: list[str], memo: dict[str, tuple[int, ...]], learn: Callable[[set[str]], None]
+    ) -> list[int] | None:
+        """The orth ids of ``keys`` from ``memo``, after learning the unseen ones; None
+        for a short text with an unseen key (a phrase: the rules are cheaper)."""
+        try:
+            return list(chain.from_iterable(map(memo.__getitem__, keys)))
+        except KeyError:
+            if len(keys) <= _SHORT:
+                return None
+            learn(set(keys).difference(memo))
+            return list(chain.from_iterable(map(memo.__getitem__, keys)))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         """Tokenise a stream of texts (``batch_size`` is accepted for spaCy's API)."""
