@@ -610,10 +610,10 @@ class SkillMatcher(Pipe):
         self._ensure_patterns()
         kept = self._kept(doc)
         spans = _spans(doc, kept)
-        if not (self.overwrite or self.spans_key not in doc.spans):
-            self.set_annotations(doc, spans)
-            return [(s.start_char, s.end_char, s.id_) for s in doc.spans[self.spans_key]]
+        merged = not self.overwrite and self.spans_key in doc.spans
         self.set_annotations(doc, spans)
+        if merged:  # with spans that were there before
+            return [(s.start_char, s.end_char, s.id_) for s in doc.spans[self.spans_key]]
         return [
             (span.start_char, span.end_char, key.skill_id)
             for span, (_start, _end, key) in zip(spans, kept, strict=True)

@@ -160,14 +160,11 @@ def _read(
             level = "required"
         elif section.label == "preferred":
             level = "preferred"
+        elif section.label in ("required", "responsibilities"):
+            # required unless the clause itself says otherwise ("Kafka is a plus")
+            level = "preferred" if structure.preferred(c_start, c_end) else "required"
         else:
-            cue = structure.cue(c_start, c_end)
-            if cue:
-                level = cue
-            elif section.label in ("required", "responsibilities"):
-                level = "required"
-            else:
-                level = "mentioned"
+            level = structure.cue(c_start, c_end) or "mentioned"
         clause_years = years_by_clause.get(c_start)
         if clause_years is None:
             clause_years = [y for y in years_found if c_start <= y[0] < c_end]

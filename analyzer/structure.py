@@ -464,6 +464,7 @@ class Structure:
     lowered: str = ""
     """:func:`lower_same_length` of the text (computed when not given)."""
     _cues: dict[int, str | None] = field(default_factory=dict, repr=False, compare=False)
+    _preferred: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
     _negations: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _pluses: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
     _years: list[tuple[int, int, int]] | None = field(default=None, repr=False, compare=False)
@@ -485,10 +486,28 @@ class Structure:
         return start, end
 
     def cue(self, c_start: int, c_end: int) -> str | None:
-        """:func:`requirement_cue` of the clause ``text[c_start:c_end]`` (cached per clause)."""
-        if c_start not in self._cues:
-            self._cues[c_start] = _cue_of_lowered(self.lowered[c_start:c_end])
-        return self._cues[c_start]
+        """:func:`requirement_cue` of the clause ``text[c_start:c_end]`` (cached per clause).
+
+        The cues are searched in place: the character before a clause is never part of a
+        word, so ``\\b`` at its start reads as at the start of the clause on its own.
+        """
+        if c_start in self._cues:
+            return self._cues[c_start]
+        if self.preferred(c_start, c_end):
+            cue: str | None = "preferred"
+        else:
+            cue = "required" if _REQUIRED_CUE.search(self.lowered, c_start, c_end) else None
+        self._cues[c_start] = cue
+        return cue
+
+    def preferred(self, c_start: int, c_end: int) -> bool:
+        """Whether :meth:`cue` of the clause is ``preferred`` (cached; cheaper than the cue
+        where only a preferred cue matters, as in a requirements section)."""
+        found = self._preferred.get(c_start)
+        if found is None:
+            found = _PREFERRED_CUE.search(self.lowered, c_start, c_end) is not None
+            self._preferred[c_start] = found
+        return found
 
     def negated(self, start: int, end: int, c_start: int, c_end: int) -> bool:
         """:func:`is_negated` for the mention ``text[start:end]`` of clause ``c_start:c_end``.

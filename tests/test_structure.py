@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analyzer.structure import clause_bounds, find_sections, is_negated, read_structure
+from analyzer.structure import (
+    clause_bounds,
+    find_sections,
+    is_negated,
+    read_structure,
+    requirement_cue,
+)
 
 FILLER = "we build models for customers. " * 25  # a long line: inline cues count
 
@@ -126,3 +134,21 @@ def test_words_ending_in_nt_are_not_negations() -> None:
         start = text.index(word)
         c_start, c_end = structure.clause_at(start)
         assert structure.negated(start, start + len(word), c_start, c_end) is False
+
+
+CUE_PIECES = [
+    "Python", "a plus", "plus", "nice to have", "nice-to-have", "required", "must", "strong",
+    "5+ years", "3 yrs", "ideally", "preferred", "bonus", "x", "apreferred", "requiredx", " ",
+    ". ", "; ", "!", "\n", " - ", " • ", "-", "•", "(", ")", ",", "e.g.", "İ", "é",
+]  # fmt: skip
+
+
+@given(text=st.lists(st.sampled_from(CUE_PIECES), max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_clause_cues_searched_in_place_equal_the_cue_of_the_clause_alone(text: str) -> None:
+    structure = read_structure(text)
+    bounds = [*structure.clause_starts, len(text)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        alone = requirement_cue(text[start:end])
+        assert structure.preferred(start, end) == (alone == "preferred")
+        assert structure.cue(start, end) == alone
