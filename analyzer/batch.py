@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import logging
 import multiprocessing
@@ -40,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from analyzer.analysis import Analysis
 from analyzer.batch_input import ColumnSpec, Failure, Task, iter_inputs, load_task
@@ -138,10 +139,21 @@ class BatchStats:
 # --------------------------------------------------------------------------- workers
 
 
-Outcome = tuple[bool, str, str, dict[str, Any] | None]
+class SummaryRows(NamedTuple):
+    """What the summary takes from one record, prepared by a worker process: the
+    ``postings.csv`` cells, the ``skills.csv`` lines already written out, and the fields
+    :meth:`Tally.add` counts (:func:`tally_fields`). The parent then neither decodes the
+    JSON line again nor formats the skill rows, which keeps it from slowing the workers."""
+
+    posting: tuple[Any, ...]
+    skills_csv: str
+    tally: dict[str, Any]
+
+
+Outcome = tuple[bool, str, str, dict[str, Any] | SummaryRows | None]
 """``(ok, source, payload, record)``: payload is the JSON line, or the failure reason;
-record is the line's object when the worker ran in this process (else None: it costs
-as much to send between processes as to decode the line again)."""
+record is the line's object when the worker ran in this process, its
+:class:`SummaryRows` when it ran in a worker process, and None for a failure."""
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 """Compact JSON for ``postings.jsonl``; records are trees built here, so no cycle check."""
@@ -250,7 +262,10 @@ def _init_process(taxonomy: Taxonomy, max_bytes: int) -> None:
 
 def _run_chunk(chunk: list[Task | Failure]) -> list[Outcome]:
     assert _process_worker is not None
-    return [(ok, source, payload, None) for ok, source, payload, _ in _process_worker(chunk)]
+    return [
+        (ok, source, payload, summary_rows(record) if isinstance(record, dict) else None)
+        for ok, source, payload, record in _process_worker(chunk)
+    ]
 
 
 def _execute(
@@ -656,6 +671,7 @@ class _Summary:
     def __init__(self, postings_csv: TextIO, skills_csv: TextIO) -> None:
         self._write_posting = row_writer(postings_csv)
         self._write_skill = row_writer(skills_csv)
+        self._skills_csv = skills_csv
         self._write_posting(POSTING_COLUMNS)
         self._write_skill(SKILL_COLUMNS)
         self.tally = Tally()
@@ -668,8 +684,50 @@ class _Summary:
         for skill in skill_values(record):
             self._write_skill(skill)
         self.tally.add(record)
+        self._keep_sample(values)
+
+    def add_rows(self, rows: SummaryRows) -> None:
+        """:meth:`add` for a record whose rows a worker process prepared."""
+        self._write_posting(rows.posting)
+        self._skills_csv.write(rows.skills_csv)
+        self.tally.add(rows.tally)
+        self._keep_sample(rows.posting)
+
+    def _keep_sample(self, values: tuple[Any, ...]) -> None:
         if len(self.sample) < SAMPLE_ROWS:
             self.sample.append(dict(zip(POSTING_COLUMNS, values, strict=True)))
+
+
+def summary_rows(record: Mapping[str, Any]) -> SummaryRows:
+    """The :class:`SummaryRows` of a ``postings.jsonl`` record."""
+    buffer = io.StringIO()
+    write = row_writer(buffer)
+    for skill in skill_values(record):
+        write(skill)
+    return SummaryRows(posting_values(record), buffer.getvalue(), tally_fields(record))
+
+
+def tally_fields(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a record that :meth:`Tally.add` reads (each skill's evidence as whether
+    there is any): counting it counts the same as counting the record."""
+    return {
+        "role": {k: (record.get("role") or {}).get(k) for k in ("family", "confidence")},
+        "seniority": {"level": (record.get("seniority") or {}).get("level")},
+        "skills": [
+            {
+                "id": skill["id"],
+                "evidence": bool(skill.get("evidence")),
+                "requirement": skill.get("requirement"),
+                "name": skill.get("name"),
+                "category": skill.get("category"),
+            }
+            for skill in record.get("skills") or []
+        ],
+        "ecosystems": record.get("ecosystems"),
+        "primary_ecosystem": record.get("primary_ecosystem"),
+        "certifications": record.get("certifications"),
+        "unknown_terms": record.get("unknown_terms"),
+    }
 
 
 def _finalise(
@@ -816,7 +874,10 @@ def run_batch(
             for ok, item_source, payload, record in outcomes:
                 if ok:
                     output.add_posting(payload)
-                    summary.add(record if record is not None else json.loads(payload))
+                    if isinstance(record, SummaryRows):
+                        summary.add_rows(record)
+                    else:
+                        summary.add(record if record is not None else json.loads(payload))
                     stats.analysed += 1
                 else:
                     output.add_error(item_source, payload)

@@ -628,3 +628,29 @@ def test_errors_csv_round_trips_neutralised_sources(
     assert errors(Path("out"))[0]["source"] == "=bad.txt"
     stats, _ = run_batch("=bad.txt", "out", taxonomy=taxonomy, resume=True)
     assert stats.skipped == 1 and Path("out/errors.csv").read_text(encoding="utf-8") == raw
+
+
+def test_rows_prepared_by_a_worker_write_and_count_what_the_record_does(
+    taxonomy: Taxonomy,
+) -> None:
+    """``--jobs 2`` sends :class:`SummaryRows`; the summary must come out byte for byte."""
+    import io
+
+    from analyzer.batch import _record, _Summary, summary_rows
+    from analyzer.pipeline import analyze_many
+
+    texts = [
+        "=HYPERLINK(1) Engineer\nRequirements: 3+ years of Python, SQL and @AWS; Kafka a plus.",
+        "Data Scientist\nNice to have: PyTorch, -LangChain, Polaris, Zephyr9. No Docker needed.",
+        "Nothing technical here at all.",
+    ]
+    records = [_record(a, f"id-{k}") for k, a in enumerate(analyze_many(texts, taxonomy=taxonomy))]
+    plain, prepared = [(io.StringIO(), io.StringIO()) for _ in range(2)]
+    by_record, by_rows = _Summary(*plain), _Summary(*prepared)
+    for record in records:
+        by_record.add(record)
+        by_rows.add_rows(summary_rows(record))
+    assert [s.getvalue() for s in plain] == [s.getvalue() for s in prepared]
+    assert "'=HYPERLINK" in plain[0].getvalue()
+    assert by_record.tally == by_rows.tally and by_record.tally.postings == 3
+    assert by_record.sample == by_rows.sample
