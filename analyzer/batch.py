@@ -283,6 +283,13 @@ def _execute(
         for chunk in chunks:
             yield from worker(chunk)
         return
+    # The first chunk is analysed here before the workers are forked: they start with
+    # what it taught the pipeline (lexemes and tokens of common words) instead of each
+    # learning it again.
+    first = next(chunks, None)
+    if first is None:
+        return
+    yield from worker(first)
     prepare_to_fork(worker.taxonomy)
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, _init_process, (worker.taxonomy, worker.max_bytes)) as pool:
