@@ -106,7 +106,7 @@ DEFAULT_CHUNK = 16
 """Postings per unit of work handed to a worker process: small, so workers stay evenly loaded."""
 IN_PROCESS_CHUNK = 64
 """Postings analysed together with ``jobs=1``: the per-call cost of ``analyze_many``
-(batching the role model, starting spaCy's pipe) is shared by more postings."""
+(batching the role model) is shared by more postings."""
 SAMPLE_ROWS = 100
 UNKNOWN_TERMS_KEPT = 100
 
