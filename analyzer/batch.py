@@ -40,6 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
@@ -285,15 +286,22 @@ def _execute(
         return
     # The first chunk is analysed here before the workers are forked: they start with
     # what it taught the pipeline (lexemes and tokens of common words) instead of each
-    # learning it again.
+    # learning it again. Its outcomes are handed on only after the fork, so no caller's
+    # code (a progress callback) runs in the parent before it.
     first = next(chunks, None)
     if first is None:
         return
-    yield from worker(first)
+    primed = worker(first)
+    second = next(chunks, None)
+    if second is None:  # one chunk in all: no workers needed
+        yield from primed
+        return
     prepare_to_fork(worker.taxonomy)
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, _init_process, (worker.taxonomy, worker.max_bytes)) as pool:
-        yield from ordered_results(pool, _run_chunk, chunks, processes=jobs)
+        yield from primed
+        rest = chain([second], chunks)
+        yield from ordered_results(pool, _run_chunk, rest, processes=jobs)
 
 
 # --------------------------------------------------------------------------- output folder

@@ -354,10 +354,11 @@ def _case_fits(surface: str, forms: set[str]) -> bool:
 
 
 def _surface(doc: Doc, start: int, end: int) -> str:
-    """The text of tokens ``start:end`` without the spaces between them."""
+    """The text of tokens ``start:end`` without any spaces (a whitespace token keeps its
+    spaces in ``token.text``: they go too)."""
     if end - start == 1:
         return doc[start].text
-    return "".join([token.text for token in doc[start:end]])
+    return "".join([token.text for token in doc[start:end]]).replace(" ", "")
 
 
 def rule_holds(

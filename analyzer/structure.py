@@ -488,8 +488,9 @@ class Structure:
     def cue(self, c_start: int, c_end: int) -> str | None:
         """:func:`requirement_cue` of the clause ``text[c_start:c_end]`` (cached per clause).
 
-        The cues are searched in place: the character before a clause is never part of a
-        word, so ``\\b`` at its start reads as at the start of the clause on its own.
+        ``c_start, c_end`` must be a clause's bounds (:meth:`clause_at`). The cues are
+        searched in place: the character before a clause is never part of a word, so
+        ``\\b`` at its start reads as at the start of the clause on its own.
         """
         if c_start in self._cues:
             return self._cues[c_start]
@@ -502,7 +503,8 @@ class Structure:
 
     def preferred(self, c_start: int, c_end: int) -> bool:
         """Whether :meth:`cue` of the clause is ``preferred`` (cached; cheaper than the cue
-        where only a preferred cue matters, as in a requirements section)."""
+        where only a preferred cue matters, as in a requirements section). ``c_start,
+        c_end`` must be a clause's bounds, as for :meth:`cue`."""
         found = self._preferred.get(c_start)
         if found is None:
             found = _PREFERRED_CUE.search(self.lowered, c_start, c_end) is not None

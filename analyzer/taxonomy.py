@@ -71,7 +71,8 @@ def default_taxonomy_dir() -> Path:
 def _contract(name: str) -> Any:
     """A contract YAML file, parsed once (served from the parse cache when it can be)."""
     data = resources.files("analyzer").joinpath("contract", name).read_bytes()
-    return cached_parse(data, _parse_safe_yaml)
+    # its own kind: taxonomy files are parsed with a stricter loader, never shared entries
+    return cached_parse(data, _parse_safe_yaml, kind="contract")
 
 
 def _parse_safe_yaml(data: bytes) -> Any:

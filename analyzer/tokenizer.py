@@ -37,7 +37,8 @@ __all__ = ["FastTokenizer", "create_fast_tokenizer", "create_tokenizer"]
 V1 = "skillgap.tokenizer.v1"
 V2 = "skillgap.tokenizer.v2"
 DEFAULT_MAX_CACHE = 100_000
-"""Distinct chunks remembered before the memo starts afresh (about 300 bytes each)."""
+"""Distinct pieces, and distinct chunks, each memo remembers before it starts afresh (about
+300 bytes an entry)."""
 
 _HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]{0,9}/?>"
 """Inline tags left in Markdown or pasted text (``<b>Python</b>``) split off the word."""
@@ -149,9 +150,10 @@ class FastTokenizer:
                 return self._tokenize(text)
             return self._tokenize_pieces(text)
         except KeyError:
-            # a remembered string left the vocabulary (a memory zone ended, or the
-            # vocabulary was reloaded), or the memo started afresh while learning: start
-            # the memo afresh
+            # A remembered string left the vocabulary (a memory zone ended, or the
+            # vocabulary was reloaded), or a memo filled up while learning this text and
+            # forgot pieces it had known: forget everything and tokenise afresh (slower
+            # once, never different).
             self.clear()
             return self._tokenize(text)
 

@@ -139,7 +139,9 @@ def cold_start(runs: int) -> dict[str, float]:
     found, then with its modules compiled to bytecode first, as ``pip install`` leaves an
     installed package (spaCy's own modules come compiled from its wheel). The two differ
     where Python may not write bytecode (``PYTHONDONTWRITEBYTECODE``) and the package is an
-    editable install: then every run compiles our sources."""
+    editable install: then every run compiles our sources. The bytecode is written into the
+    package's ``__pycache__`` folders, so a later run finds it ("as found" is then compiled
+    too); delete those folders to time the sources again."""
     sample = ROOT / "samples" / "postings" / "ml-engineer-aws.txt"
     import_spacy = _time([sys.executable, "-c", "import spacy"], runs)
     command = [str(SKILLGAP), "analyze", str(sample), "--format", "json"]

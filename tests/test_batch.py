@@ -654,3 +654,20 @@ def test_rows_prepared_by_a_worker_write_and_count_what_the_record_does(
     assert "'=HYPERLINK" in plain[0].getvalue()
     assert by_record.tally == by_rows.tally and by_record.tally.postings == 3
     assert by_record.sample == by_rows.sample
+
+
+def test_jobs_two_forks_no_workers_for_a_single_chunk(
+    postings_dir: Path, tmp_path: Path, taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent analyses the first chunk itself; with nothing after it, no pool is made."""
+    import analyzer.batch
+
+    def no_fork(_taxonomy: Taxonomy) -> None:
+        raise AssertionError("a pool was made for one chunk")
+
+    monkeypatch.setattr(analyzer.batch, "prepare_to_fork", no_fork)
+    run_batch(postings_dir, tmp_path / "one", taxonomy=taxonomy, jobs=1)
+    run_batch(postings_dir, tmp_path / "two", taxonomy=taxonomy, jobs=2, chunk_size=100)
+    assert folder_bytes(tmp_path / "one") == folder_bytes(tmp_path / "two")
+    with pytest.raises(AssertionError, match="a pool was made"):
+        run_batch(postings_dir, tmp_path / "three", taxonomy=taxonomy, jobs=2, chunk_size=2)

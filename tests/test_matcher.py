@@ -326,3 +326,14 @@ def test_cached_pattern_tokens_are_the_tokenizers(
         cached = matcher._pattern_doc(pattern)
         made = nlp.make_doc(pattern.text)
         assert [(t.text, t.whitespace_) for t in cached] == [(t.text, t.whitespace_) for t in made]
+
+
+def test_a_case_sensitive_alias_with_a_double_space_still_matches() -> None:
+    from analyzer.matcher import Pattern
+    from analyzer.pipeline import TOKENIZER
+
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
+    component = nlp.add_pipe(FACTORY)
+    component.add_patterns([Pattern("xY  z", "xyz", "core", "xY  z", {"case_sensitive": True})])
+    doc = nlp("Some Text With xY  z Here And More Normal Words")
+    assert [(s.text, s.id_) for s in doc.spans["skills"]] == [("xY  z", "xyz")]

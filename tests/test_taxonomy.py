@@ -789,3 +789,17 @@ def test_status_since_and_until() -> None:
 def test_retired_needs_a_date() -> None:
     with pytest.raises(pydantic.ValidationError, match="a retired status needs a date"):
         _cert(("active", "2019-04-01"), ("retired", None))
+
+
+def test_contract_and_taxonomy_files_never_share_a_parse_cache_entry(tmp_path: Path) -> None:
+    """The same bytes parsed as a contract file (safe loader) must not answer for a taxonomy
+    file, whose loader refuses duplicate keys and reads ``no`` as a word."""
+    from analyzer.parse_cache import cached_parse
+    from analyzer.taxonomy import _parse_safe_yaml, _read_yaml
+
+    data = b"a: no\nb: 1\nb: 2\n"
+    assert cached_parse(data, _parse_safe_yaml, kind="contract") == {"a": False, "b": 2}
+    path = tmp_path / "skills.yaml"
+    path.write_bytes(data)
+    with pytest.raises(TaxonomyError, match="duplicate key 'b'"):
+        _read_yaml(path)
