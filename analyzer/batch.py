@@ -143,7 +143,7 @@ class BatchStats:
 class SummaryRows(NamedTuple):
     """What the summary takes from one record, prepared by a worker process: the
     ``postings.csv`` cells, the ``skills.csv`` lines already written out, and the fields
-    :meth:`Tally.add` counts (:func:`tally_fields`). The parent then neither decodes the
+    the tally counts (:func:`tally_fields`). The parent then neither decodes the
     JSON line again nor formats the skill rows, which keeps it from slowing the workers."""
 
     posting: tuple[Any, ...]
@@ -547,6 +547,10 @@ class Tally:
 
     def add(self, record: Mapping[str, Any]) -> None:
         """Count one posting record."""
+        self.add_fields(tally_fields(record))
+
+    def add_fields(self, record: Mapping[str, Any]) -> None:
+        """Count the :func:`tally_fields` of a record (what a worker process sends)."""
         self.postings += 1
         role = record.get("role") or {}
         family = role.get("family") or "other"
@@ -705,7 +709,7 @@ class _Summary:
         """:meth:`add` for a record whose rows a worker process prepared."""
         self._write_posting(rows.posting)
         self._skills_csv.write(rows.skills_csv)
-        self.tally.add(rows.tally)
+        self.tally.add_fields(rows.tally)
         self._keep_sample(rows.posting)
 
     def _keep_sample(self, values: tuple[Any, ...]) -> None:
@@ -723,8 +727,8 @@ def summary_rows(record: Mapping[str, Any]) -> SummaryRows:
 
 
 def tally_fields(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The part of a record that :meth:`Tally.add` reads (each skill's evidence as whether
-    there is any): counting it counts the same as counting the record."""
+    """The part of a record that :class:`Tally` counts (each skill's evidence as whether
+    there is any); :meth:`Tally.add` counts a record through it."""
     return {
         "role": {k: (record.get("role") or {}).get(k) for k in ("family", "confidence")},
         "seniority": {"level": (record.get("seniority") or {}).get("level")},

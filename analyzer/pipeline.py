@@ -119,13 +119,22 @@ def interpret(
     title: str | None = None,
     certifications: CertificationFinder | None = None,
     text: str | None = None,
+    spans: list[tuple[int, int, str]] | None = None,
 ) -> Analysis:
     """Turn a Doc processed by the skill matcher into an :class:`Analysis`.
 
-    ``text`` may pass ``doc.text`` when the caller has it (rebuilding it is costly).
+    ``text`` may pass ``doc.text`` when the caller has it (rebuilding it is costly), and
+    ``spans`` what :meth:`SkillMatcher.annotate` returned for the Doc (else its skill
+    spans are read from ``doc.spans``).
     """
     reading = _read(
-        doc, taxonomy, source=source, title=title, certifications=certifications, text=text
+        doc,
+        taxonomy,
+        source=source,
+        title=title,
+        certifications=certifications,
+        text=text,
+        spans=spans,
     )
     return _with_roles([reading])[0]
 
@@ -421,7 +430,7 @@ def analyze(
         )
     taxonomy, nlp, certs = _engine(taxonomy)
     doc, spans = _parse(nlp, posting.text)
-    reading = _read(
+    return interpret(
         doc,
         taxonomy,
         source=source if source != "-" else posting.source,
@@ -430,7 +439,6 @@ def analyze(
         text=posting.text,
         spans=spans,
     )
-    return _with_roles([reading])[0]
 
 
 def _parse(nlp: Language, text: str) -> tuple[Doc, list[tuple[int, int, str]]]:

@@ -267,10 +267,12 @@ _REQUIRED_CUE = re.compile(
 )
 
 
-def _cue_of_lowered(clause: str) -> str | None:
-    if _PREFERRED_CUE.search(clause):
+def _cue_of_lowered(lowered: str, start: int = 0, end: int | None = None) -> str | None:
+    """The cue of ``lowered[start:end]``, searched in place (see :meth:`Structure.cue`)."""
+    end = len(lowered) if end is None else end
+    if _PREFERRED_CUE.search(lowered, start, end):
         return "preferred"
-    if _REQUIRED_CUE.search(clause):
+    if _REQUIRED_CUE.search(lowered, start, end):
         return "required"
     return None
 
@@ -492,14 +494,9 @@ class Structure:
         searched in place: the character before a clause is never part of a word, so
         ``\\b`` at its start reads as at the start of the clause on its own.
         """
-        if c_start in self._cues:
-            return self._cues[c_start]
-        if self.preferred(c_start, c_end):
-            cue: str | None = "preferred"
-        else:
-            cue = "required" if _REQUIRED_CUE.search(self.lowered, c_start, c_end) else None
-        self._cues[c_start] = cue
-        return cue
+        if c_start not in self._cues:
+            self._cues[c_start] = _cue_of_lowered(self.lowered, c_start, c_end)
+        return self._cues[c_start]
 
     def preferred(self, c_start: int, c_end: int) -> bool:
         """Whether :meth:`cue` of the clause is ``preferred`` (cached; cheaper than the cue
